@@ -1,0 +1,24 @@
+/** Options every scorer factory receives; each kind reads what concerns it. */
+export interface ScorerOptions {
+  /** Project root / working directory used to resolve relative paths. */
+  cwd: string;
+  seed: number;
+  /** Directory for persistent caches (SQLite score and response caches). */
+  cacheDir: string;
+  noCache?: boolean;
+  // ONNX
+  device?: 'cpu' | 'cuda' | 'webgpu';
+  maxLength?: number;
+  truncationSide?: 'left' | 'right';
+  maxBatchTokens?: number;
+  variant?: string;
+  threads?: number;
+  // Judges and remote servers
+  configFile?: string;
+  judgeKeyEnv?: string;
+  judgeTemplate?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** Overall budget for remote calls, in seconds. */
+  budgetS?: number;
+}
