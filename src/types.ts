@@ -36,6 +36,11 @@ export interface ScoreRequest {
   suite?: string;
   language?: string;
   index?: number;
+  /**
+   * Raw text: `completion` is the full, already templated prompt-and-response text (as OpenRLHF
+   * sends it) and `prompt` is []. Score it as given: no chat template, no second rendering.
+   */
+  raw?: boolean;
 }
 
 export type JudgeRequest =
