@@ -13,6 +13,8 @@ export interface ScorerOptions {
   maxBatchTokens?: number;
   variant?: string;
   threads?: number;
+  /** Cache the optimised ONNX graph under cacheDir (faster loads of large models). */
+  graphCache?: boolean;
   // Judges and remote servers
   configFile?: string;
   judgeKeyEnv?: string;

@@ -1,0 +1,196 @@
+// `onnx:<dir>`: a local Hugging Face ONNX export of a sequence-classification reward model, run
+// in-process with onnxruntime-node. Requests from concurrent callers are gathered by the
+// micro-batcher (length-sorted, token-budget batches); scores are cached persistently by model
+// fingerprint + exact token ids.
+import { basename, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { sha256Hex } from '../../cache/kv-store.js';
+import { UserError } from '../../errors.js';
+import type { Scorer, ScoreRequest } from '../../types.js';
+import type { ScorerOptions } from '../types.js';
+import { MicroBatcher } from '../micro-batcher.js';
+import { ConversationEncoder, type Encoded } from './encode.js';
+import { readLayout } from './layout.js';
+import { buildFeeds, createSession, inspectGraph, runFeeds, type Device } from './session.js';
+import { ScoreCache, fingerprintFiles } from './score-cache.js';
+import { checkBatchParity } from './parity-check.js';
+
+export const DEFAULT_MAX_LENGTH = 2048;
+export const DEFAULT_MAX_BATCH_TOKENS = 16384;
+
+interface Row extends Encoded {
+  key: string;
+}
+
+export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOptions): Promise<Scorer> {
+  const device: Device = opts.device ?? 'cpu';
+  if (!['cpu', 'cuda', 'webgpu'].includes(device)) throw new UserError(`--device must be cpu, cuda or webgpu, got "${device}"`);
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  const truncationSide = opts.truncationSide ?? 'left';
+  if (truncationSide !== 'left' && truncationSide !== 'right') {
+    throw new UserError(`--truncation-side must be left or right, got "${String(truncationSide)}"`);
+  }
+  const maxBatchTokens = opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
+  if (!(Number.isInteger(maxBatchTokens) && maxBatchTokens > 0)) {
+    throw new UserError(`--max-batch-tokens must be a positive integer, got ${maxBatchTokens}`);
+  }
+  const threads = opts.threads ?? availableParallelism();
+
+  const layout = readLayout(ref, opts.cwd, opts.variant);
+  const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
+  const files = [layout.modelFile, ...layout.dataFiles];
+  const fingerprint = await fingerprintFiles(files, cache);
+  const optimizedGraphFile = opts.graphCache
+    ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}.onnx`)
+    : undefined;
+  const session = await createSession({ modelFile: layout.modelFile, device, threads, optimizedGraphFile });
+  let encoder: ConversationEncoder;
+  let graph: ReturnType<typeof inspectGraph>;
+  try {
+    graph = inspectGraph(session, layout.modelFile);
+    const pairMode = graph.hasTokenTypes || !layout.chatTemplate;
+    encoder = new ConversationEncoder({
+      tokenizerJson: layout.tokenizerJson,
+      tokenizerConfig: layout.tokenizerConfig,
+      config: layout.config,
+      chatTemplate: layout.chatTemplate,
+      pairMode,
+      maxLength,
+      truncationSide,
+    });
+  } catch (err) {
+    await session.release();
+    cache?.close();
+    throw err;
+  }
+
+  const warnings: string[] = [];
+  let padId = encoder.padId;
+  let maxBatchSize: number | undefined;
+  if (padId === undefined) {
+    if (encoder.pairMode) {
+      padId = 0; // encoders pool [CLS]; the pad value only has to be a valid id under a zero mask
+    } else {
+      maxBatchSize = 1;
+      warnings.push(
+        'no pad token id (config.json pad_token_id or tokenizer pad_token): a decoder reward model pools the last non-pad token, so batches larger than 1 would be wrong; scoring one sequence at a time',
+      );
+    }
+  }
+  const pad = padId ?? 0;
+  const run = async (rows: Encoded[]): Promise<number[]> => {
+    if (maxBatchSize === 1 && rows.length > 1) {
+      throw new UserError(`refusing a batch of ${rows.length}: this decoder model has no pad token id, so only batches of 1 are correct`);
+    }
+    return runFeeds(session, graph, buildFeeds(rows, graph, pad));
+  };
+  if (!encoder.pairMode && maxBatchSize === undefined) {
+    const problem = await checkBatchParity(encoder, run);
+    if (problem) {
+      maxBatchSize = 1;
+      warnings.push(`${problem} (pad id ${pad}${pad === encoder.eosId ? ', equal to EOS' : ''}); scoring one sequence at a time`);
+    }
+  }
+  for (const w of warnings) process.stderr.write(`rmgauge: ${basename(layout.dir)}: warning: ${w}\n`);
+
+  const ns = `onnx:${fingerprint}`;
+  const batcher = new MicroBatcher<Row, number>({
+    cost: (r) => r.ids.length,
+    maxBatchTokens,
+    maxBatchSize,
+    runBatch: async (rows) => {
+      const scores = await run(rows);
+      cache?.putMany(ns, rows.map((r, i) => [r.key, scores[i]]));
+      return scores;
+    },
+  });
+  const inflight = new Map<string, Promise<number>>();
+  const counters = { completions: 0, truncated: 0, cacheHits: 0, computed: 0, deduplicated: 0, tokens: 0 };
+
+  const scoreOne = (row: Row): Promise<number> | number => {
+    const hit = cache?.get(ns, row.key);
+    if (hit !== undefined) {
+      counters.cacheHits++;
+      return hit;
+    }
+    const pending = inflight.get(row.key);
+    if (pending) {
+      counters.deduplicated++;
+      return pending;
+    }
+    counters.computed++;
+    const p = batcher.submit([row]).then(([s]) => s);
+    inflight.set(row.key, p);
+    const drop = () => inflight.delete(row.key);
+    p.then(drop, drop);
+    return p;
+  };
+
+  const label = basename(layout.dir) + (layout.variant ? `_${layout.variant}` : '');
+  const scorer: Scorer = {
+    info: {
+      spec,
+      kind: 'onnx',
+      label,
+      fingerprint,
+      details: {
+        modelFile: basename(layout.modelFile),
+        modelSha256: fingerprint,
+        externalData: layout.dataFiles.map((f) => basename(f)),
+        tokenizerHash: layout.tokenizerHash,
+        templateHash: layout.chatTemplate && !encoder.pairMode ? sha256Hex(layout.chatTemplate) : null,
+        templateSource: encoder.pairMode ? null : layout.templateSource,
+        encoding: encoder.pairMode ? 'text-pair' : 'chat-template',
+        variant: layout.variant ?? null,
+        device,
+        threads,
+        maxLength,
+        truncationSide,
+        maxBatchTokens,
+        padTokenId: padId ?? null,
+        inputs: graph.names,
+        onnxruntime: ort.env.versions?.node ?? null,
+        warnings,
+      },
+    },
+    async score(requests: ScoreRequest[]): Promise<number[]> {
+      const rows = requests.map((req): Row => {
+        const enc = encoder.encode(req);
+        counters.completions++;
+        counters.tokens += enc.ids.length;
+        if (enc.truncated) counters.truncated++;
+        return { ...enc, key: rowKey(enc) };
+      });
+      // Collect synchronously first so that this call's rows join the same generation of batches.
+      const parts = rows.map(scoreOne);
+      return Promise.all(parts);
+    },
+    stats() {
+      const b = batcher.stats;
+      return {
+        completions: counters.completions,
+        truncated: counters.truncated,
+        cacheHits: counters.cacheHits,
+        computed: counters.computed,
+        deduplicated: counters.deduplicated,
+        tokens: counters.tokens,
+        batches: b.batches,
+        paddingOverhead: b.realCost > 0 ? Number((b.paddedCost / b.realCost - 1).toFixed(4)) : 0,
+      };
+    },
+    async close() {
+      await session.release();
+      cache?.close();
+    },
+  };
+  return scorer;
+}
+
+/** The cache key: the exact inputs the graph sees (ids, segment ids, masked BOS). */
+export function rowKey(e: Encoded): string {
+  const parts = [e.ids.join(',')];
+  if (e.typeIds) parts.push('t' + e.typeIds.join(','));
+  if (e.maskedPrefix) parts.push('m' + e.maskedPrefix);
+  return sha256Hex(parts.join('|'));
+}
