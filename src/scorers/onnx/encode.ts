@@ -120,11 +120,14 @@ export class ConversationEncoder {
 
   encode(req: ScoreRequest): Encoded {
     if (typeof req.completion !== 'string') throw new UserError('completion must be a string');
-    return this.setup.pairMode ? this.encodePair(lastUserTurn(req.prompt), req.completion) : this.encodeChat(req);
+    if (req.raw) return this.setup.pairMode ? this.encodeSingle(req.completion) : this.encodeText(req.completion);
+    return this.setup.pairMode
+      ? this.encodePair(lastUserTurn(req.prompt), req.completion)
+      : this.encodeText(this.render(req.prompt, req.completion));
   }
 
-  private encodeChat(req: ScoreRequest): Encoded {
-    const text = this.render(req.prompt, req.completion);
+  /** Already-rendered text through the tokenizer, with the double-BOS rule and truncation. */
+  encodeText(text: string): Encoded {
     let ids = this.tokenizer.encode(text, { add_special_tokens: true }).ids;
     let maskedPrefix = ids.length >= 2 && this.bosId !== undefined && ids[0] === this.bosId && ids[1] === this.bosId ? 1 : 0;
     let truncated = false;
@@ -139,6 +142,11 @@ export class ConversationEncoder {
       }
     }
     return { ids, maskedPrefix, truncated };
+  }
+
+  /** Raw text for an encoder model: one sequence with the tokenizer's single template. */
+  private encodeSingle(text: string): Encoded {
+    return this.encodePair(text, '');
   }
 
   /** (question, answer) text pair; truncation 'longest_first' as in transformers. */
