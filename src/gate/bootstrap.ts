@@ -1,0 +1,77 @@
+// Paired bootstrap over items: every resample draws the same items (by key) for the baseline and
+// the candidate, recomputes both with the suite's own aggregate, and keeps candidate − baseline for
+// every target. Resampling is stratified by (subset, language), so each subset keeps its size, and
+// clustered by prompt: RB2 Ties items `ref:<id>` and `tied:<id>` of one prompt are drawn together.
+import { rngFor } from '../util/random.js';
+import type { ItemRecord, SuiteResult } from '../types.js';
+import { readTarget, targetId, type Aggregate, type Target } from './targets.js';
+
+/** Records that must be resampled together share a cluster key. */
+export function clusterKey(r: ItemRecord): string {
+  const explicit = r.extra?.cluster;
+  if (typeof explicit === 'string') return `c\u0000${explicit}`;
+  const m = /^(ref|tied):(.+)$/.exec(r.id ?? '');
+  if (m) return `t\u0000${r.subset}\u0000${m[2]}`;
+  return `k\u0000${r.key}`;
+}
+
+/** Strata (subset × language) of clusters of record indices. */
+export function buildDesign(records: readonly ItemRecord[]): number[][][] {
+  const strata = new Map<string, Map<string, number[]>>();
+  records.forEach((r, i) => {
+    const s = `${r.subset}\u0000${r.language ?? ''}`;
+    let clusters = strata.get(s);
+    if (!clusters) strata.set(s, (clusters = new Map()));
+    const c = clusterKey(r);
+    let members = clusters.get(c);
+    if (!members) clusters.set(c, (members = []));
+    members.push(i);
+  });
+  return [...strata.values()].map((m) => [...m.values()]);
+}
+
+function renamed(r: ItemRecord, copy: number): ItemRecord {
+  return { ...r, key: `${r.key}~${copy}`, id: `${r.id}~${copy}` };
+}
+
+export interface BootstrapInput {
+  suite: string;
+  baseline: ItemRecord[];
+  candidate: ItemRecord[];
+  aggregateBaseline: Aggregate;
+  aggregateCandidate: Aggregate;
+  targets: Target[];
+  draws: number;
+  seed: number;
+}
+
+/** Returns, per target id, the bootstrap draws of candidate − baseline (NaN where undefined). */
+export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array> {
+  const { baseline, candidate, targets, draws } = input;
+  const design = buildDesign(baseline);
+  const rand = rngFor(input.seed, 'gate-bootstrap', input.suite);
+  const out = new Map<string, Float64Array>(targets.map((t) => [targetId(t), new Float64Array(draws)]));
+  for (let d = 0; d < draws; d++) {
+    const rb: ItemRecord[] = [];
+    const rc: ItemRecord[] = [];
+    let copy = 0;
+    for (const clusters of design) {
+      for (let k = 0; k < clusters.length; k++) {
+        const members = clusters[Math.floor(rand() * clusters.length)];
+        copy++;
+        for (const i of members) {
+          rb.push(renamed(baseline[i], copy));
+          rc.push(renamed(candidate[i], copy));
+        }
+      }
+    }
+    const resB: SuiteResult = input.aggregateBaseline(rb);
+    const resC: SuiteResult = input.aggregateCandidate(rc);
+    for (const t of targets) {
+      const vb = readTarget(t, resB, rb, input.aggregateBaseline);
+      const vc = readTarget(t, resC, rc, input.aggregateCandidate);
+      out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
+    }
+  }
+  return out;
+}
