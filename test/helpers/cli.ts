@@ -1,0 +1,32 @@
+// Runs the rmgauge CLI as a child process, as a user would.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const projectRoot = join(import.meta.dirname, '..', '..');
+const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+const main = join(projectRoot, 'src', 'cli', 'main.ts');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const r = spawnSync(tsx, [main, ...args], {
+    cwd: opts.cwd ?? projectRoot,
+    env: { ...process.env, RMGAUGE_CACHE: process.env.RMGAUGE_CACHE ?? join(projectRoot, 'test-output', 'cache'), ...opts.env },
+    input: opts.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  return spawn(tsx, [main, ...args], {
+    cwd: opts.cwd ?? projectRoot,
+    env: { ...process.env, RMGAUGE_CACHE: process.env.RMGAUGE_CACHE ?? join(projectRoot, 'test-output', 'cache'), ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
