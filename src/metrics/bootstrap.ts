@@ -1,0 +1,188 @@
+// Bootstrap confidence intervals for a suite's numbers. Items are resampled with replacement
+// (within strata: subset × language, so every subset keeps its size and small subsets never vanish
+// from a resample) and the suite's own aggregate function recomputes every number, so composite
+// scores (RB2 Ties, v1 weighted sections, per-language means) get intervals that match their
+// formula. 95% percentile intervals; seeded, so a report is reproducible.
+import type { ItemRecord, SuiteResult } from '../types.js';
+import { rngFor } from '../util/random.js';
+
+export type Aggregate = (records: ItemRecord[]) => SuiteResult;
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+export interface BootstrapOptions {
+  seed: number;
+  /** Number of resamples (default 1000). */
+  resamples?: number;
+  /** Extra parts for the RNG key (suite, model), so different tables draw different resamples. */
+  purpose?: string[];
+  /** Coverage of the interval (default 0.95). */
+  level?: number;
+  /** Also compute per-language scores (`language:<lang>`) by aggregating each language alone. */
+  byLanguage?: boolean;
+}
+
+/** The named numbers of a suite result: `score`, `subset:X`, `section:X`, `metric:X`. */
+export function cellsOf(result: SuiteResult): Map<string, number> {
+  const out = new Map<string, number>();
+  const put = (name: string, v: number | null | undefined) => {
+    if (typeof v === 'number' && Number.isFinite(v)) out.set(name, v);
+  };
+  put('score', result.score);
+  for (const [k, c] of Object.entries(result.subsets ?? {})) put(`subset:${k}`, c.score);
+  for (const [k, c] of Object.entries(result.sections ?? {})) put(`section:${k}`, c.score);
+  for (const [k, v] of Object.entries(result.metrics ?? {})) put(`metric:${k}`, v);
+  return out;
+}
+
+/** Languages present in the records (more than one, else none: a single language adds nothing). */
+export function languagesOf(records: ItemRecord[]): string[] {
+  const langs = [...new Set(records.map((r) => r.language).filter((l): l is string => !!l))].sort();
+  return langs.length > 1 ? langs : [];
+}
+
+/** cellsOf plus `language:X` for each language present (when byLanguage). */
+export function computeCells(records: ItemRecord[], aggregate: Aggregate, byLanguage: boolean): Map<string, number> {
+  const cells = cellsOf(aggregate(records));
+  if (byLanguage) {
+    const groups = new Map<string, ItemRecord[]>();
+    for (const r of records) {
+      if (!r.language) continue;
+      let g = groups.get(r.language);
+      if (!g) groups.set(r.language, (g = []));
+      g.push(r);
+    }
+    if (groups.size > 1) {
+      for (const [lang, recs] of groups) {
+        const s = aggregate(recs).score;
+        if (typeof s === 'number' && Number.isFinite(s)) cells.set(`language:${lang}`, s);
+      }
+    }
+  }
+  return cells;
+}
+
+/** Percentile (linear interpolation between order statistics) of a sorted array. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = q * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Index lists of records grouped by subset × language, in first-seen order. */
+export function strataOf(records: ItemRecord[]): number[][] {
+  const map = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const k = `${r.subset}\u0000${r.language ?? ''}`;
+    let s = map.get(k);
+    if (!s) map.set(k, (s = []));
+    s.push(i);
+  });
+  return [...map.values()];
+}
+
+/**
+ * The core loop: `resamples` times, draw indices with replacement within each stratum, call
+ * `compute` on them and collect every named number; then the percentile interval of each name.
+ * A name missing from more than half of the resamples gets no interval.
+ */
+export function bootstrapNamed(
+  strata: number[][],
+  compute: (indices: number[]) => Map<string, number>,
+  opts: BootstrapOptions,
+): Map<string, Interval> {
+  const B = opts.resamples ?? 1000;
+  const level = opts.level ?? 0.95;
+  const rand = rngFor(opts.seed, 'bootstrap', ...(opts.purpose ?? []));
+  const total = strata.reduce((a, s) => a + s.length, 0);
+  const values = new Map<string, number[]>();
+  const idx = new Array<number>(total);
+  for (let b = 0; b < B; b++) {
+    let p = 0;
+    for (const s of strata) {
+      const n = s.length;
+      for (let i = 0; i < n; i++) idx[p++] = s[Math.floor(rand() * n)];
+    }
+    for (const [name, v] of compute(idx)) {
+      let arr = values.get(name);
+      if (!arr) values.set(name, (arr = []));
+      arr.push(v);
+    }
+  }
+  const out = new Map<string, Interval>();
+  const a = (1 - level) / 2;
+  for (const [name, arr] of values) {
+    if (arr.length * 2 < B) continue;
+    const sorted = Float64Array.from(arr).sort();
+    out.set(name, { lo: percentile(sorted, a), hi: percentile(sorted, 1 - a) });
+  }
+  return out;
+}
+
+/** 95% intervals for every number of the suite result (and per language when asked). */
+export function bootstrapSuite(
+  records: ItemRecord[],
+  aggregate: Aggregate,
+  opts: BootstrapOptions,
+): Map<string, Interval> {
+  if (records.length === 0) return new Map();
+  const byLanguage = opts.byLanguage ?? false;
+  return bootstrapNamed(
+    strataOf(records),
+    (idx) => computeCells(idx.map((i) => records[i]), aggregate, byLanguage),
+    opts,
+  );
+}
+
+export interface PairedResult {
+  /** Item keys present in both runs (with a record in each). */
+  matched: number;
+  /** Point deltas (a − b) of every named number, computed on the matched items. */
+  delta: Map<string, number>;
+  /** Paired bootstrap intervals of the deltas: the same resampled keys for both runs. */
+  intervals: Map<string, Interval>;
+}
+
+/**
+ * Paired comparison of run `a` against baseline `b` on the same suite: only item keys present in
+ * both count; each resample draws keys and takes both runs' records for them, so item difficulty
+ * cancels out and the interval is that of the difference.
+ */
+export function bootstrapPaired(
+  a: ItemRecord[],
+  b: ItemRecord[],
+  aggregate: Aggregate,
+  opts: BootstrapOptions,
+): PairedResult {
+  const bByKey = new Map(b.map((r) => [r.key, r]));
+  const A: ItemRecord[] = [];
+  const Bm: ItemRecord[] = [];
+  for (const r of a) {
+    const o = bByKey.get(r.key);
+    if (o) {
+      A.push(r);
+      Bm.push(o);
+    }
+  }
+  const byLanguage = opts.byLanguage ?? false;
+  const diff = (idx: number[] | null): Map<string, number> => {
+    const ra = idx ? idx.map((i) => A[i]) : A;
+    const rb = idx ? idx.map((i) => Bm[i]) : Bm;
+    const ca = computeCells(ra, aggregate, byLanguage);
+    const cb = computeCells(rb, aggregate, byLanguage);
+    const out = new Map<string, number>();
+    for (const [k, v] of ca) {
+      const w = cb.get(k);
+      if (w !== undefined) out.set(k, v - w);
+    }
+    return out;
+  };
+  if (A.length === 0) return { matched: 0, delta: new Map(), intervals: new Map() };
+  return { matched: A.length, delta: diff(null), intervals: bootstrapNamed(strataOf(A), diff, opts) };
+}
