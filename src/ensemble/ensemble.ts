@@ -166,8 +166,11 @@ export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[
     return t.kind === 'lsc' ? lsc(r, own ? normalQuantile85(own) : globalRRef) : par(r, own ?? refAll, t.k);
   };
 
+  // Member views are answered from this memo; it is only filled once they exist (bench), so that
+  // curation and serving do not accumulate it.
+  let memoOn = false;
   const memoKey = (r: ScoreRequest): string | undefined =>
-    r.itemKey !== undefined && r.index !== undefined && !r.raw ? `${r.suite ?? ''}\u0000${r.itemKey}\u0000${r.index}` : undefined;
+    memoOn && r.itemKey !== undefined && r.index !== undefined && !r.raw ? `${r.suite ?? ''}\u0000${r.itemKey}\u0000${r.index}` : undefined;
 
   async function scoreDetailed(requests: ScoreRequest[], ctx?: ScoreContext): Promise<DetailedScores> {
     const raw = await Promise.all(members.map((m) => scoreChecked(m, requests, ctx)));
@@ -238,8 +241,9 @@ export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[
     },
   };
 
-  const memberScorers = (): Scorer[] =>
-    members.map((m, mi) => ({
+  const memberScorers = (): Scorer[] => {
+    memoOn = true;
+    return members.map((m, mi) => ({
       info: {
         spec: `${config.spec}#${m.name}`,
         kind: m.scorer.info.kind,
@@ -264,6 +268,7 @@ export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[
       },
       stats: () => ({ ...(m.scorer.stats?.() ?? {}) }),
     }));
+  };
 
   return {
     isEnsemble: true,

@@ -123,9 +123,9 @@ describe('members and ensemble side by side', () => {
       ['B', 'fp-B'],
     ]);
     const item = [req(P1, 'c1', { itemKey: 'i1', index: 0 }), req(P1, 'c2', { itemKey: 'i1', index: 1 })];
+    const [va, vb] = e.memberScorers(); // the bench creates the views before running
     await e.score(item);
     const seen = a.seen;
-    const [va, vb] = e.memberScorers();
     expect(va.info.label).toBe('duo.A');
     expect(await va.score!(item)).toEqual([4, 0]);
     expect(await vb.score!(item)).toEqual([20, 30]);
