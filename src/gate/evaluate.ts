@@ -61,7 +61,9 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     const nTarget =
       target.scope === 'subset' ? ctx.baseline.filter((r) => r.subset === target.name).length
       : target.scope === 'language' ? ctx.baseline.filter((r) => r.language === target.name).length
-      : ctx.baseline.length;
+      : target.scope === 'section' && ctx.baseline.some((r) => r.section === target.name)
+        ? ctx.baseline.filter((r) => r.section === target.name).length
+        : ctx.baseline.length;
     const result: RuleResult = {
       id: targetId(target),
       kind: 'score',
@@ -157,6 +159,9 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     }
   }
 
+  const order = ['overall', 'section', 'subset', 'language', 'metric'];
+  const suiteOrder = contexts.map((c) => c.suite);
+  results.sort((x, y) => suiteOrder.indexOf(x.suite) - suiteOrder.indexOf(y.suite) || order.indexOf(x.scope) - order.indexOf(y.scope));
   results.push(...evaluateCeilings(config.ceilings, contexts, baseline.run, candidate.run));
   const passed = results.every((r) => r.status !== 'fail');
   return {
