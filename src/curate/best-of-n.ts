@@ -61,7 +61,7 @@ export async function bestOfN(opts: BestOfNOptions): Promise<Record<string, unkn
     let row: Record<string, unknown>;
     if (opts.mode === 'sft') {
       row = {
-        id: list.id,
+        id: list.outId,
         ...shapeReplies(opts.format, list.textual, list.prompt, [['completion', list.candidates[best]]]),
         score: scores[best],
         best_index: best,
@@ -73,7 +73,7 @@ export async function bestOfN(opts: BestOfNOptions): Promise<Record<string, unkn
         return;
       }
       row = {
-        id: list.id,
+        id: list.outId,
         ...shapeReplies(opts.format, list.textual, list.prompt, [
           ['chosen', list.candidates[best]],
           ['rejected', list.candidates[worst]],

@@ -120,7 +120,7 @@ export async function curatePairs(opts: CurateOptions): Promise<Record<string, u
       try {
         const pair = parsePair(src.row!, src.pos);
         const shaped = {
-          id: pair.id,
+          id: pair.outId,
           ...shapeReplies(opts.format, pair.textual, pair.prompt, [
             ['chosen', pair.chosen],
             ['rejected', pair.rejected],

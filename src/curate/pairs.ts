@@ -7,7 +7,9 @@ import type { Message } from '../types.js';
 import { FieldError, parseCompletion, parsePrompt, promptKey } from './conversation.js';
 
 export interface PreferencePair {
+  /** The id as a string (what scorers look up), and as the row gave it (what is written). */
   id: string;
+  outId: unknown;
   prompt: Message[];
   chosen: string;
   rejected: string;
@@ -19,6 +21,7 @@ export interface PreferencePair {
 
 export interface CandidateList {
   id: string;
+  outId: unknown;
   prompt: Message[];
   candidates: string[];
   textual: boolean;
@@ -59,6 +62,7 @@ export function parsePair(row: Record<string, unknown>, pos: number): Preference
   if (prompt.length === 0) throw new FieldError('prompt', 'is empty');
   return {
     id,
+    outId: row.id ?? row.prompt_id ?? id,
     prompt,
     chosen: chosen.text,
     rejected: rejected.text,
@@ -80,6 +84,7 @@ export function parseCandidates(row: Record<string, unknown>, pos: number): Cand
   const candidates = list.map((c, i) => parseCompletion(c, `${field}[${i}]`).text);
   return {
     id,
+    outId: row.id ?? row.prompt_id ?? id,
     prompt,
     candidates,
     textual: typeof row.prompt === 'string' && list.every((c) => typeof c === 'string'),

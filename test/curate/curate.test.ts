@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { command } from '../../src/cli/commands/curate.js';
 
 // Member margins d = r(chosen) − r(rejected) (rejected scores 0):
@@ -129,6 +130,29 @@ describe('rmgauge curate on preference pairs', () => {
     ]);
     expect(rows[1].prompt).toBeUndefined();
     expect(rows.map((r) => r.margin)).toEqual([1, 10]);
+  });
+
+  it('reads parquet one row group at a time (int64 ids kept as numbers)', async () => {
+    fixture();
+    writeFileSync(join(dir, 'n.jsonl'), dA.map((d, i) => JSON.stringify({ id: i, scores: [d, 0] })).join('\n'));
+    const ids = dA.map((_, i) => BigInt(i));
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: ids, type: 'INT64' },
+        { name: 'prompt', data: ids.map((i) => `q${i}`), type: 'STRING' },
+        { name: 'chosen', data: ids.map((i) => `good ${i}`), type: 'STRING' },
+        { name: 'rejected', data: ids.map((i) => `bad ${i}`), type: 'STRING' },
+      ],
+      rowGroupSize: 3,
+    });
+    const data = join(dir, 'prefs.parquet');
+    writeFileSync(data, Buffer.from(buf));
+    const out = join(dir, 'pq.jsonl');
+    expect(await command.run(['--data', data, '--model', `scores:${join(dir, 'n.jsonl')}`, '--out', out, '--quiet', '--batch-size', '2'])).toBe(0);
+    const rows = readJsonl(out);
+    expect(rows.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(rows.map((r) => r.margin)).toEqual(dA);
+    expect(rows.filter((r) => r.band === 'mislabeled').map((r) => r.id)).toEqual([0, 1]);
   });
 
   it('accepts conversational rows (full conversations in chosen/rejected) and refuses mismatched prompts', async () => {
