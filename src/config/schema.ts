@@ -15,6 +15,8 @@ export interface EndpointConfig {
   concurrency?: number;
   timeout_ms?: number;
   max_retries?: number;
+  /** First backoff step between retries, ms (default 500; doubles per retry, with jitter). */
+  retry_base_ms?: number;
   budget_s?: number;
 }
 
@@ -128,11 +130,12 @@ function endpointFields(obj: Obj, path: string): EndpointConfig {
     concurrency: num(obj, 'concurrency', path, { integer: true, min: 1 }),
     timeout_ms: num(obj, 'timeout_ms', path, { positive: true }),
     max_retries: num(obj, 'max_retries', path, { integer: true, min: 0 }),
+    retry_base_ms: num(obj, 'retry_base_ms', path, { min: 0 }),
     budget_s: num(obj, 'budget_s', path, { positive: true }),
   };
 }
 
-const ENDPOINT_KEYS = ['base_url', 'api_key_env', 'concurrency', 'timeout_ms', 'max_retries', 'budget_s'];
+const ENDPOINT_KEYS = ['base_url', 'api_key_env', 'concurrency', 'timeout_ms', 'max_retries', 'retry_base_ms', 'budget_s'];
 const RESERVED_PARAMS = ['model', 'messages', 'stream', 'n', 'logprobs', 'top_logprobs'];
 
 export function validateJudge(raw: unknown, path: string): JudgeConfig {

@@ -71,6 +71,7 @@ export async function createJudgeScorer(ref: string, spec: string, opts: ScorerO
       concurrency: cfg.concurrency ?? opts.concurrency ?? 8,
       timeoutMs: opts.timeoutMs ?? cfg.timeout_ms ?? 120_000,
       maxRetries: cfg.max_retries ?? 4,
+      baseDelayMs: cfg.retry_base_ms,
       budgetS: opts.budgetS ?? cfg.budget_s,
       headers: judge.apiKey ? { authorization: `Bearer ${judge.apiKey}` } : {},
     },
