@@ -34,10 +34,12 @@ export function suitesDir(): string {
   return join(projectRoot(), 'suites');
 }
 
+/** Suite declarations in suites/ (other JSON files there, like the master-key list, are data). */
 export function listSuiteDeclarations(): SuiteDeclaration[] {
   return readdirSync(suitesDir())
-    .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
-    .map((f) => readDeclaration(join(suitesDir(), f)));
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(suitesDir(), f), 'utf8')) as Partial<SuiteDeclaration>)
+    .filter((d): d is SuiteDeclaration => typeof d.kind === 'string' && typeof d.name === 'string');
 }
 
 function readDeclaration(file: string): SuiteDeclaration {

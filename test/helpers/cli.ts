@@ -1,9 +1,9 @@
-// Runs the rmgauge CLI as a child process, as a user would.
+// Runs the rmgauge CLI as a child process, as a user would: one node process (tsx as a loader, not
+// a wrapper process), so a SIGKILL reaches the process doing the work.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const projectRoot = join(import.meta.dirname, '..', '..');
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 const main = join(projectRoot, 'src', 'cli', 'main.ts');
 
 export interface CliResult {
@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  const r = spawnSync(tsx, [main, ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
     cwd: opts.cwd ?? projectRoot,
     env: { ...process.env, RMGAUGE_CACHE: process.env.RMGAUGE_CACHE ?? join(projectRoot, 'test-output', 'cache'), ...opts.env },
     input: opts.input,
@@ -24,7 +24,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(tsx, [main, ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
     cwd: opts.cwd ?? projectRoot,
     env: { ...process.env, RMGAUGE_CACHE: process.env.RMGAUGE_CACHE ?? join(projectRoot, 'test-output', 'cache'), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

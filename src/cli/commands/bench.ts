@@ -1,6 +1,6 @@
 // `rmgauge bench`: every model on every suite, one run directory per model, then a summary table
 // and a report. With no arguments: the offline demo on the bundled samples and models.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.js';
@@ -35,6 +35,21 @@ function slug(s: string): string {
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+}
+
+/** A new folder named by the time; a second bench in the same second gets a suffix. */
+function claimBatchDir(out: string): string {
+  mkdirSync(out, { recursive: true });
+  const base = join(out, timestamp());
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** Run directories under a --resume path: the path itself, or each model folder of a batch. */
@@ -125,7 +140,7 @@ export const command: Command = {
       };
       const data = values.data ? resolve(values.data) : null;
       const sample = isDemo || Boolean(values.sample);
-      batchDir = resolve(values.out ?? join(isDemo ? projectRoot() : cwd, 'reports'), timestamp());
+      batchDir = claimBatchDir(resolve(values.out ?? join(isDemo ? projectRoot() : cwd, 'reports')));
       const labels = new Set<string>();
       for (const model of models) {
         let label = modelLabel(model);
