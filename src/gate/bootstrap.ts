@@ -6,12 +6,16 @@ import { rngFor } from '../util/random.js';
 import type { ItemRecord, SuiteResult } from '../types.js';
 import { readTarget, targetId, type Aggregate, type Target } from './targets.js';
 
+const TIES_ID = /^(ref|tied):(.*)$/s;
+/** As the RB2 reference does: an integer prompt id is parsed, so "ref:07" and "tied:7" pair. */
+const promptId = (raw: string) => (/^\s*[+-]?\d+\s*$/.test(raw) ? String(parseInt(raw, 10)) : raw);
+
 /** Records that must be resampled together share a cluster key. */
 export function clusterKey(r: ItemRecord): string {
   const explicit = r.extra?.cluster;
   if (typeof explicit === 'string') return `c\u0000${explicit}`;
-  const m = /^(ref|tied):(.+)$/.exec(r.id ?? '');
-  if (m) return `t\u0000${r.subset}\u0000${m[2]}`;
+  const m = TIES_ID.exec(r.id ?? '');
+  if (m) return `t\u0000${r.subset}\u0000${promptId(m[2])}`;
   return `k\u0000${r.key}`;
 }
 
@@ -30,8 +34,11 @@ export function buildDesign(records: readonly ItemRecord[]): number[][][] {
   return [...strata.values()].map((m) => [...m.values()]);
 }
 
-function renamed(r: ItemRecord, copy: number): ItemRecord {
-  return { ...r, key: `${r.key}~${copy}`, id: `${r.id}~${copy}` };
+/** A resampled copy gets a distinct key and id (Ties ids keep their form, with a shared suffix). */
+export function resampledCopy(r: ItemRecord, copy: number): ItemRecord {
+  const m = TIES_ID.exec(r.id ?? '');
+  const id = m ? `${m[1]}:${promptId(m[2])}~${copy}` : `${r.id}~${copy}`;
+  return { ...r, key: `${r.key}~${copy}`, id };
 }
 
 export interface BootstrapInput {
@@ -60,8 +67,8 @@ export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array
         const members = clusters[Math.floor(rand() * clusters.length)];
         copy++;
         for (const i of members) {
-          rb.push(renamed(baseline[i], copy));
-          rc.push(renamed(candidate[i], copy));
+          rb.push(resampledCopy(baseline[i], copy));
+          rc.push(resampledCopy(candidate[i], copy));
         }
       }
     }

@@ -9,7 +9,9 @@ export function errorCount(records: readonly ItemRecord[]): number {
 
 export interface ParseFailures {
   failures: number;
+  /** Verdicts or calls counted (0 when only a rate of 0 was recorded). */
   total: number;
+  rate: number;
   source: 'verdicts' | 'scorer_stats';
 }
 
@@ -25,28 +27,38 @@ export function parseFailuresFromRecords(records: readonly ItemRecord[]): ParseF
       }
     }
   }
-  return total > 0 ? { failures, total, source: 'verdicts' } : null;
+  return total > 0 ? { failures, total, rate: failures / total, source: 'verdicts' } : null;
 }
 
 const FAILURE_KEYS = /^(parse_?failures?|parse_?failed|unparseable|unparsed|parseFailures)$/i;
-const TOTAL_KEYS = /^(verdicts|judgements|judgments|requests|calls|parsed_?total|total_?verdicts)$/i;
+const TOTAL_KEYS = /^(judge_calls|verdicts|judgements|judgments|calls|requests|total_?verdicts)$/i;
+const RATE_KEYS = /^(parse_?failure_?rate|parseFailureRate)$/i;
 
-/** Looks for a parse-failure counter and a verdict/request count in run.json scorer_stats (any depth). */
+/**
+ * Reads a parse-failure count from run.json scorer_stats: the judge scorer records
+ * `parse_failures`, `parse_failure_rate` (over answered calls) and `judge_calls`. The object that
+ * holds the failure count is searched first for a rate, then for a total; nested objects after.
+ */
 export function parseFailuresFromStats(stats: unknown): ParseFailures | null {
-  let failures: number | undefined;
-  let total: number | undefined;
-  const visit = (o: unknown, depth: number) => {
-    if (!o || typeof o !== 'object' || depth > 4) return;
-    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        if (failures === undefined && FAILURE_KEYS.test(k)) failures = v;
-        else if (total === undefined && TOTAL_KEYS.test(k)) total = v;
-      } else visit(v, depth + 1);
+  const find = (o: unknown, depth: number): ParseFailures | null => {
+    if (!o || typeof o !== 'object' || Array.isArray(o) || depth > 4) return null;
+    const entries = Object.entries(o as Record<string, unknown>);
+    const num = (re: RegExp) => entries.find(([k, v]) => re.test(k) && typeof v === 'number' && Number.isFinite(v))?.[1] as number | undefined;
+    const failures = num(FAILURE_KEYS);
+    if (failures !== undefined) {
+      const rate = num(RATE_KEYS);
+      const total = num(TOTAL_KEYS);
+      if (rate !== undefined && rate > 0) return { failures, total: Math.round(failures / rate), rate, source: 'scorer_stats' };
+      if (rate === 0 || failures === 0) return { failures: 0, total: total ?? 0, rate: 0, source: 'scorer_stats' };
+      if (total !== undefined && total > 0) return { failures, total, rate: failures / total, source: 'scorer_stats' };
     }
+    for (const [, v] of entries) {
+      const hit = find(v, depth + 1);
+      if (hit) return hit;
+    }
+    return null;
   };
-  visit(stats, 0);
-  if (failures === undefined || total === undefined || total <= 0) return null;
-  return { failures, total, source: 'scorer_stats' };
+  return find(stats, 0);
 }
 
 function ceilingResult(
@@ -101,13 +113,13 @@ export function evaluateCeilings(
       if (spec.parseFailureRate !== undefined) {
         const cand = parseFailuresFromRecords(s.candidate) ?? parseFailuresFromStats(candidateRun.scorer_stats);
         const base = parseFailuresFromRecords(s.baseline) ?? parseFailuresFromStats(baselineRun.scorer_stats);
-        const rate = cand ? cand.failures / cand.total : null;
+        const rate = cand ? cand.rate : null;
         const id = `${s.suite}/parse_failure_rate`;
         const detail = cand
           ? `parse-failure rate ${fmtPct(rate!)} (${cand.failures}/${cand.total} verdicts${cand.source === 'scorer_stats' ? ', whole run, from scorer_stats' : ''})`
           : 'no judge verdicts or parse-failure counts recorded (not a judge run?)';
         out.set(id, ceilingResult({ id, suite: s.suite, scope: 'parse_failure_rate', origin: spec.origin }, rate, spec.parseFailureRate,
-          cand?.total ?? 0, detail, base ? base.failures / base.total : null));
+          cand?.total ?? 0, detail, base ? base.rate : null));
       }
     }
   }
