@@ -46,3 +46,5 @@ export async function createEnsembleScorer(ref: string, spec: string, opts: Scor
     loading.delete(file);
   }
 }
+export { sideBySide } from './agreement.js';
+export type { SuiteSideBySide, ItemSideBySide, LabelledRecords } from './agreement.js';
