@@ -82,7 +82,7 @@ describe('rmgauge bench', () => {
     const batch = readdirSync(join(dir, 'out')).sort().at(-1)!;
     const runDir = readdirSync(join(dir, 'out', batch)).map((d) => join(dir, 'out', batch, d))[0];
     const items = readFileSync(join(runDir, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const byId: Record<string, { error?: string; result: number | null }> = Object.fromEntries(items.map((i: { id: string }) => [i.id, i]));
+    const byId: Record<string, { error?: string; result: number | null }> = Object.fromEntries(items.map((i: { id: string; error?: string; result: number | null }) => [i.id, i]));
     expect(byId.b.error).toMatch(/NaN/);
     expect(byId.c.error).toMatch(/Infinity/);
     expect(byId.d.error).toMatch(/"d" is absent from score file/);
