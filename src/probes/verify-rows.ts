@@ -46,17 +46,18 @@ export function parseGsm8kAnswer(answer: string): { reference: string; correct: 
   return { reference, correct };
 }
 
-function idOf(row: Row, index: number): string {
+function idOf(row: Row, fallback: string): string {
   for (const f of ['id', 'unique_id', 'idx']) {
     const v = row[f];
     if (typeof v === 'string' && v) return v;
     if (typeof v === 'number') return String(v);
   }
-  return String(index + 1);
+  return fallback;
 }
 
-export function readVerifyRow(row: Row, index: number, ctx: RowContext): VerifyRow {
-  const id = idOf(row, index);
+/** Reads one row; `fallbackId` names rows without an id / unique_id / idx field. */
+export function readVerifyRow(row: Row, ctx: RowContext, fallbackId: string): VerifyRow {
+  const id = idOf(row, fallbackId);
   if (row.reference !== undefined || row.correct !== undefined) {
     return {
       id,

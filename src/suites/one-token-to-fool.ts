@@ -33,7 +33,8 @@ export function oneTokenToFoolItems(rows: Row[], source: RowSource, opts: SuiteO
   const masterKeys = keys ?? loadMasterKeys(opts.masterKeysFile);
   const dataset = datasetName(source);
   return rows.map((row, i) => {
-    const v = readVerifyRow(row, i, { file: source.file, row: i + 1 });
+    // Rows without an id get `<dataset>-<row>`, so ids stay unique across files (score files).
+    const v = readVerifyRow(row, { file: source.file, row: i + 1 }, `${dataset}-${i + 1}`);
     const meta: FoolMeta = { question: v.question, reference: v.reference, hasWrong: v.wrong !== undefined, keys: masterKeys, format: v.format };
     return {
       key: `${dataset}/${v.id}`,

@@ -94,6 +94,9 @@ export function probesItems(rows: Row[], source: RowSource, opts: SuiteOptions, 
 }
 
 export async function evaluateProbe(item: Item, scorer: Scorer, opts: SuiteOptions): Promise<ItemOutcome> {
+  if (scorer.info.kind === 'scores') {
+    throw new UserError('suite "probes" generates its answers on the fly, so a score file cannot score them; use a model');
+  }
   const meta = item.meta as unknown as ProbeMeta;
   const extra = { base: meta.base, base_subset: meta.baseSubset, transform: meta.transform, side: meta.side, detail: meta.detail };
   if (scorer.score) {
