@@ -9,6 +9,7 @@
 //
 // Standalone: `npx tsx test/helpers/fake-openai-server.ts --latency 200 --judge correct` prints
 // one JSON line {"url": ...}; GET /__stats returns the counters.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -74,6 +75,16 @@ export interface FakeServer {
   /** Token totals of the chat replies served (as reported in `usage`). */
   readonly usage: { prompt_tokens: number; completion_tokens: number };
   readonly log: LoggedRequest[];
+  /** Requests answered with a 200 reply (held, hung and faulted ones are not). */
+  readonly answered: number;
+  /** How many distinct request bodies were answered more than once (a repeated paid call). */
+  repeatedAnswers(): number;
+  /** From now on, hold every request unanswered (a client killed meanwhile never gets them). */
+  hold(): void;
+  /** Stop holding: new requests are answered again (held ones stay unanswered). */
+  unhold(): void;
+  /** Requests currently held. */
+  held(): number;
   /** Faults applied to the next requests, one each, in order. */
   queueFaults(...faults: Fault[]): void;
   pendingFaults(): number;
@@ -150,6 +161,10 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
     counts: {} as Record<string, number>,
     usage: { prompt_tokens: 0, completion_tokens: 0 },
     log: [] as LoggedRequest[],
+    answered: 0,
+    answeredBodies: new Map<string, number>(),
+    holding: false,
+    held: 0,
   };
 
   const sendJson = (res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
@@ -213,7 +228,7 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/__stats') {
-      return sendJson(res, 200, { requests: state.requests, counts: state.counts, usage: state.usage });
+      return sendJson(res, 200, { requests: state.requests, answered: state.answered, counts: state.counts, usage: state.usage });
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -227,6 +242,11 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
         return sendJson(res, 400, { error: { message: 'request body is not JSON' } });
       }
       const authorization = req.headers.authorization;
+      if (state.holding) {
+        state.held++;
+        return; // never answered
+      }
+      const bodyKey = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
       if (keepLog) state.log.push({ path, body, authorization, at: Date.now() });
       const fault = faults.shift();
       const delay = fault?.kind === 'latency' ? fault.ms : latency;
@@ -256,6 +276,8 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
           setTimeout(() => res.destroy(), 5);
           return;
         }
+        state.answered++;
+        state.answeredBodies.set(bodyKey, (state.answeredBodies.get(bodyKey) ?? 0) + 1);
         sendJson(res, 200, value);
       };
       if (delay > 0) setTimeout(reply, delay);
@@ -281,6 +303,13 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
     get log() {
       return state.log;
     },
+    get answered() {
+      return state.answered;
+    },
+    repeatedAnswers: () => [...state.answeredBodies.values()].filter((n) => n > 1).length,
+    hold: () => void (state.holding = true),
+    unhold: () => void (state.holding = false),
+    held: () => state.held,
     queueFaults: (...f) => void faults.push(...f),
     pendingFaults: () => faults.length,
     setJudge: (j) => void (judge = typeof j === 'function' ? j : scriptedJudges[j]),
@@ -290,6 +319,9 @@ export async function startFakeOpenAIServer(opts: FakeServerOptions = {}): Promi
       state.counts = {};
       state.usage = { prompt_tokens: 0, completion_tokens: 0 };
       state.log = [];
+      state.answered = 0;
+      state.answeredBodies.clear();
+      state.held = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
