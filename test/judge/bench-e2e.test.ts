@@ -95,6 +95,9 @@ describe('rmgauge bench with a judge (child process)', () => {
     await until(() => server!.answered >= 12);
     server.hold();
     await until(() => server!.held() >= 1);
+    // replies already on the wire reach the harness (and its cache) within moments; the held
+    // requests never get one. Kill then: every answered call has reached the harness.
+    await new Promise((r) => setTimeout(r, 300));
     first.child.kill('SIGKILL');
     await first.done;
     const answeredBefore = server.answered;
