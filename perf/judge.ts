@@ -1,0 +1,80 @@
+// Judge transport benchmark: a loopback OpenAI-compatible server in a child process (so its CPU is
+// not counted) answering after 200 ms; judge throughput at concurrency 1, 8, 32, 64 against the
+// target 0.8 x concurrency / latency, and the harness's own CPU time per call (process.cpuUsage,
+// target < 1 ms), with the response cache on (as in real runs) and every request distinct.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createJudgeScorer } from '../src/scorers/judge/index.js';
+import type { JudgeRequest } from '../src/types.js';
+
+const LATENCY_MS = 200;
+const ROUNDS = 6;
+const CONCURRENCIES = [1, 8, 32, 64];
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/fake-openai-server.ts'), '--latency', String(LATENCY_MS), '--judge', 'correct'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((res, rej) => {
+    createInterface({ input: child.stdout! }).once('line', res);
+    child.once('exit', (code) => rej(new Error(`fake server exited (${code})`)));
+  });
+  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
+}
+
+export async function runJudgePerf(): Promise<void> {
+  const server = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'rmgauge-perf-judge-'));
+  const rows: string[] = [];
+  let worstCpu = 0;
+  let allMet = true;
+  try {
+    for (const c of CONCURRENCIES) {
+      const scorer = await createJudgeScorer(`perf-judge@${server.url}`, 'judge:perf', {
+        cwd: dir,
+        seed: 0,
+        cacheDir: join(dir, `cache-${c}`),
+        concurrency: c,
+      });
+      const mk = (i: number): JudgeRequest => ({
+        protocol: 'pairwise',
+        prompt: [{ role: 'user', content: `Question ${c}/${i}: which answer is better? ${'context '.repeat(40)}` }],
+        a: `First answer ${i} <<good>> ${'detail '.repeat(60)}`,
+        b: `Second answer ${i} <<bad>> ${'detail '.repeat(60)}`,
+      });
+      // warm up: open every connection of the pool and let the JIT settle (not measured)
+      await Promise.all(Array.from({ length: Math.max(2 * c, 16) }, (_, i) => scorer.judge!(mk(-1 - i))));
+      const n = Math.max(c * ROUNDS, 20);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, (_, i) => scorer.judge!(mk(i))));
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const stats = scorer.stats!() as { failures: number; requests: number };
+      await scorer.close!();
+      const throughput = n / wall;
+      const target = (0.8 * c) / (LATENCY_MS / 1000);
+      const cpuPerCallMs = (cpu.user + cpu.system) / 1000 / n;
+      worstCpu = Math.max(worstCpu, cpuPerCallMs);
+      const met = throughput >= target && cpuPerCallMs < 1 && stats.failures === 0;
+      allMet &&= met;
+      rows.push(
+        `${String(c).padStart(11)}  ${String(n).padStart(5)}  ${throughput.toFixed(1).padStart(10)}/s  ${target.toFixed(1).padStart(8)}/s  ${(throughput / target).toFixed(2).padStart(5)}x  ${cpuPerCallMs.toFixed(3).padStart(8)} ms  ${met ? 'ok' : 'MISSED'}`,
+      );
+    }
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`judge over loopback, server latency ${LATENCY_MS} ms, at least ${ROUNDS} rounds (20 calls) per concurrency after a warm-up, cache on, all requests distinct\n`);
+  process.stdout.write(`concurrency  calls  throughput     target  ratio  cpu/call  (targets: ratio >= 1.00, cpu < 1 ms)\n`);
+  for (const r of rows) process.stdout.write(r + '\n');
+  process.stdout.write(`worst harness CPU per call: ${worstCpu.toFixed(3)} ms; ${allMet ? 'all targets met' : 'SOME TARGETS MISSED'}\n`);
+}
+
+if (process.argv[1] && /perf[\\/]judge\.ts$/.test(process.argv[1])) await runJudgePerf();
