@@ -21,6 +21,13 @@ export interface BootstrapOptions {
   purpose?: string[];
   /** Coverage of the interval (default 0.95). */
   level?: number;
+  /**
+   * Wall-time budget in milliseconds: when the first resamples show that `resamples` would take
+   * longer, fewer are drawn (never fewer than `minResamples`, default 200). The count used is
+   * returned, so a report can say it.
+   */
+  budgetMs?: number;
+  minResamples?: number;
   /** Also compute per-language scores (`language:<lang>`) by aggregating each language alone. */
   byLanguage?: boolean;
 }
@@ -92,24 +99,42 @@ export function strataOf(records: ItemRecord[]): number[][] {
  * `compute` on them and collect every named number; then the percentile interval of each name.
  * A name missing from more than half of the resamples gets no interval.
  */
+export interface BootstrapResult {
+  intervals: Map<string, Interval>;
+  /** Resamples actually drawn (fewer than asked when the time budget ran short). */
+  resamples: number;
+}
+
 export function bootstrapNamed(
   strata: number[][],
-  compute: (indices: number[]) => Map<string, number>,
+  compute: (indices: number[], resample: number) => Map<string, number>,
   opts: BootstrapOptions,
-): Map<string, Interval> {
-  const B = opts.resamples ?? 1000;
+): BootstrapResult {
+  let B = opts.resamples ?? 1000;
+  const minB = Math.min(B, opts.minResamples ?? 200);
+  const probe = Math.min(B, 20);
+  const t0 = Date.now();
   const level = opts.level ?? 0.95;
   const rand = rngFor(opts.seed, 'bootstrap', ...(opts.purpose ?? []));
   const total = strata.reduce((a, s) => a + s.length, 0);
   const values = new Map<string, number[]>();
   const idx = new Array<number>(total);
   for (let b = 0; b < B; b++) {
+    if (b === probe && opts.budgetMs !== undefined) {
+      const per = (Date.now() - t0) / probe;
+      // Rounded down to half or a fifth of the request, so the count (and the intervals) change
+      // only when the machine is much slower, not with every small timing wobble.
+      if (per * B > opts.budgetMs) {
+        const fit = opts.budgetMs / Math.max(per, 1e-6);
+        B = Math.max(minB, fit >= B / 2 ? Math.floor(B / 2) : Math.floor(B / 5));
+      }
+    }
     let p = 0;
     for (const s of strata) {
       const n = s.length;
       for (let i = 0; i < n; i++) idx[p++] = s[Math.floor(rand() * n)];
     }
-    for (const [name, v] of compute(idx)) {
+    for (const [name, v] of compute(idx, b)) {
       let arr = values.get(name);
       if (!arr) values.set(name, (arr = []));
       arr.push(v);
@@ -122,16 +147,12 @@ export function bootstrapNamed(
     const sorted = Float64Array.from(arr).sort();
     out.set(name, { lo: percentile(sorted, a), hi: percentile(sorted, 1 - a) });
   }
-  return out;
+  return { intervals: out, resamples: B };
 }
 
 /** 95% intervals for every number of the suite result (and per language when asked). */
-export function bootstrapSuite(
-  records: ItemRecord[],
-  aggregate: Aggregate,
-  opts: BootstrapOptions,
-): Map<string, Interval> {
-  if (records.length === 0) return new Map();
+export function bootstrapSuite(records: ItemRecord[], aggregate: Aggregate, opts: BootstrapOptions): BootstrapResult {
+  if (records.length === 0) return { intervals: new Map(), resamples: 0 };
   const byLanguage = opts.byLanguage ?? false;
   return bootstrapNamed(
     strataOf(records),
@@ -147,7 +168,17 @@ export interface PairedResult {
   delta: Map<string, number>;
   /** Paired bootstrap intervals of the deltas: the same resampled keys for both runs. */
   intervals: Map<string, Interval>;
+  /** Intervals of a's and b's own numbers on the matched items (free by-products). */
+  a: Map<string, Interval>;
+  b: Map<string, Interval>;
+  resamples: number;
 }
+
+/**
+ * Reuses the baseline's resampled numbers across the models compared with it: with the same seed,
+ * purpose and matched keys in the same order, resample r draws the same baseline records.
+ */
+export type PairedCache = Map<string, Array<Map<string, number>>>;
 
 /**
  * Paired comparison of run `a` against baseline `b` on the same suite: only item keys present in
@@ -158,7 +189,7 @@ export function bootstrapPaired(
   a: ItemRecord[],
   b: ItemRecord[],
   aggregate: Aggregate,
-  opts: BootstrapOptions,
+  opts: BootstrapOptions & { cache?: PairedCache },
 ): PairedResult {
   const bByKey = new Map(b.map((r) => [r.key, r]));
   const A: ItemRecord[] = [];
@@ -171,11 +202,13 @@ export function bootstrapPaired(
     }
   }
   const byLanguage = opts.byLanguage ?? false;
-  const diff = (idx: number[] | null): Map<string, number> => {
-    const ra = idx ? idx.map((i) => A[i]) : A;
-    const rb = idx ? idx.map((i) => Bm[i]) : Bm;
-    const ca = computeCells(ra, aggregate, byLanguage);
-    const cb = computeCells(rb, aggregate, byLanguage);
+  const empty = { matched: 0, delta: new Map(), intervals: new Map(), a: new Map(), b: new Map(), resamples: 0 };
+  if (A.length === 0) return empty;
+  const strata = strataOf(A);
+  const signature = [opts.seed, ...(opts.purpose ?? []), byLanguage, strata.map((x) => x.length).join(','), ...Bm.map((r) => r.key)].join('\u0000');
+  let cached = opts.cache?.get(signature);
+  if (opts.cache && !cached) opts.cache.set(signature, (cached = []));
+  const diff = (ca: Map<string, number>, cb: Map<string, number>): Map<string, number> => {
     const out = new Map<string, number>();
     for (const [k, v] of ca) {
       const w = cb.get(k);
@@ -183,6 +216,25 @@ export function bootstrapPaired(
     }
     return out;
   };
-  if (A.length === 0) return { matched: 0, delta: new Map(), intervals: new Map() };
-  return { matched: A.length, delta: diff(null), intervals: bootstrapNamed(strataOf(A), diff, opts) };
+  const delta = diff(computeCells(A, aggregate, byLanguage), computeCells(Bm, aggregate, byLanguage));
+  const res = bootstrapNamed(
+    strata,
+    (idx, r) => {
+      const ca = computeCells(idx.map((i) => A[i]), aggregate, byLanguage);
+      let cb = cached?.[r];
+      if (!cb) {
+        cb = computeCells(idx.map((i) => Bm[i]), aggregate, byLanguage);
+        if (cached) cached[r] = cb;
+      }
+      const out = new Map<string, number>();
+      for (const [k, v] of diff(ca, cb)) out.set(`d\u0000${k}`, v);
+      for (const [k, v] of ca) out.set(`a\u0000${k}`, v);
+      for (const [k, v] of cb) out.set(`b\u0000${k}`, v);
+      return out;
+    },
+    opts,
+  );
+  const part = (p: string) =>
+    new Map([...res.intervals].filter(([k]) => k.startsWith(`${p}\u0000`)).map(([k, v]) => [k.slice(2), v] as const));
+  return { matched: A.length, delta, intervals: part('d'), a: part('a'), b: part('b'), resamples: res.resamples };
 }

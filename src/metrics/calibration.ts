@@ -67,7 +67,8 @@ export function calibrate(margins: number[], opts: { temperature?: number; bins?
     const p = sigmoid(m / T);
     const c = Math.max(p, 1 - p);
     const ok = m > 0 ? 1 : m < 0 ? 0 : 0.5;
-    const b = Math.min(nb - 1, Math.floor(((c - 0.5) / 0.5) * nb));
+    // (the epsilon keeps a confidence of exactly a bin edge, like σ(ln 3) = 0.75, in the upper bin)
+    const b = Math.min(nb - 1, Math.floor(((c - 0.5) / 0.5) * nb + 1e-9));
     acc[b] += ok;
     conf[b] += c;
     cnt[b]++;

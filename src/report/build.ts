@@ -1,7 +1,7 @@
 // Builds the report's data from run directories: leaderboard rows with bootstrap intervals (and
 // paired baseline deltas), per-suite analyses, the item browser's data and the run metadata.
 import { basename } from 'node:path';
-import { bootstrapPaired, bootstrapSuite, cellsOf, computeCells, languagesOf, type Interval } from '../metrics/bootstrap.js';
+import { bootstrapPaired, bootstrapSuite, cellsOf, computeCells, languagesOf, type Interval, type PairedCache } from '../metrics/bootstrap.js';
 import { loadRun } from '../run/run-files.js';
 import { loadSuite } from '../suites/registry.js';
 import type { ItemRecord, ScoreCell, SuiteResult } from '../types.js';
@@ -74,14 +74,24 @@ function cellInfo(res: SuiteResult | undefined, name: string): Partial<ScoreCell
   return c ? { n: c.n, errors: c.errors, reason: c.reason } : {};
 }
 
+/** Every named cell of a result, null where it could not be computed (so the row still shows). */
+function namesOf(res: SuiteResult): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  out.set('score', res.score ?? null);
+  for (const k of Object.keys(res.sections ?? {})) out.set(`section:${k}`, null);
+  for (const k of Object.keys(res.subsets ?? {})) out.set(`subset:${k}`, null);
+  for (const k of Object.keys(res.metrics ?? {})) out.set(`metric:${k}`, null);
+  for (const [k, v] of cellsOf(res)) out.set(k, v);
+  return out;
+}
+
 /** Named point values: the run's own results, plus per-language scores recomputed from records. */
-function pointCells(res: SuiteResult | undefined, records: ItemRecord[], info: SuiteInfo | null, langs: boolean): Map<string, number> {
-  if (res) {
-    const cells = cellsOf(res);
-    if (langs && info) for (const [k, v] of computeCells(records, info.aggregate, true)) if (k.startsWith('language:')) cells.set(k, v);
-    return cells;
-  }
-  return info && records.length ? computeCells(records, info.aggregate, langs) : new Map();
+function pointCells(res: SuiteResult | undefined, records: ItemRecord[], info: SuiteInfo | null, langs: boolean): Map<string, number | null> {
+  if (!res && info && records.length) res = info.aggregate(records);
+  if (!res) return new Map();
+  const cells = namesOf(res);
+  if (langs && info) for (const [k, v] of computeCells(records, info.aggregate, true)) if (k.startsWith('language:')) cells.set(k, v);
+  return cells;
 }
 
 function withInterval(cell: Cell, iv: Interval | undefined): Cell {
@@ -97,7 +107,7 @@ async function suiteReport(
   models: LoadedModel[],
   baseline: LoadedModel | undefined,
   info: SuiteInfo | null,
-  opts: { seed: number; resamples: number },
+  opts: { seed: number; resamples: number; budgetMs?: number },
 ): Promise<SuiteReport> {
   const recs = models.map((m) => m.bySuite.get(suite) ?? []);
   const languages = [...new Set(recs.flatMap((r) => languagesOf(r)))];
@@ -105,26 +115,30 @@ async function suiteReport(
   const subsetNames = new Set(models.flatMap((m) => Object.keys(m.results[suite]?.subsets ?? {})));
   const byLanguage = languages.length > 0 && !languages.every((l) => subsetNames.has(l));
   const points = models.map((m, i) => pointCells(m.results[suite], recs[i], info, byLanguage));
-  const intervals = models.map((_, i) =>
-    info && opts.resamples > 0 && recs[i].length
-      ? bootstrapSuite(recs[i], info.aggregate, { seed: opts.seed, resamples: opts.resamples, purpose: [suite], byLanguage })
-      : new Map<string, Interval>(),
-  );
   const baseRecs = baseline?.bySuite.get(suite) ?? [];
   const basePoints = baseline ? pointCells(baseline.results[suite], baseRecs, info, byLanguage) : undefined;
+  const boot = { seed: opts.seed, resamples: opts.resamples, budgetMs: opts.budgetMs, byLanguage };
+  const canBoot = !!info && opts.resamples > 0;
+  const cache: PairedCache = new Map();
   const paired =
     baseline && info && baseRecs.length
       ? models.map((_, i) =>
           recs[i].length
-            ? bootstrapPaired(recs[i], baseRecs, info.aggregate, {
-                seed: opts.seed,
-                resamples: opts.resamples,
-                purpose: [suite, 'paired'],
-                byLanguage,
-              })
+            ? bootstrapPaired(recs[i], baseRecs, info.aggregate, { ...boot, resamples: canBoot ? opts.resamples : 0, purpose: [suite, 'paired'], cache })
             : undefined,
         )
       : undefined;
+  // When every item of a model was matched with the baseline, the paired resamples already give
+  // the model's own intervals; otherwise the model gets its own bootstrap.
+  const intervals = models.map((_, i) => {
+    const p = paired?.[i];
+    if (p && p.matched === recs[i].length && p.resamples > 0) return { intervals: p.a, resamples: p.resamples };
+    return canBoot && recs[i].length
+      ? bootstrapSuite(recs[i], info!.aggregate, { ...boot, purpose: [suite] })
+      : { intervals: new Map<string, Interval>(), resamples: 0 };
+  });
+  // The baseline's own intervals: from a pairing that covered all its items, if any.
+  const baseIntervals = paired?.find((p) => p && p.matched === baseRecs.length)?.b;
   const names = new Set<string>();
   for (const p of points) for (const k of p.keys()) names.add(k);
   if (basePoints) for (const k of basePoints.keys()) names.add(k);
@@ -138,7 +152,7 @@ async function suiteReport(
       if (!recs[i].length && !m.results[suite]) return null;
       const v = points[i].get(name);
       const cell: Cell = { score: v ?? null, ...cellInfo(m.results[suite], name) };
-      withInterval(cell, intervals[i].get(name));
+      withInterval(cell, intervals[i].intervals.get(name));
       const p = paired?.[i];
       if (p && p.delta.has(name)) {
         cell.delta = p.delta.get(name);
@@ -151,7 +165,10 @@ async function suiteReport(
       return cell;
     });
     const row: Row = { name, group, label: group === 'overall' ? 'Overall' : name.slice(name.indexOf(':') + 1), cells };
-    if (basePoints) row.baseline = { score: basePoints.get(name) ?? null, ...cellInfo(baseline!.results[suite], name) };
+    if (basePoints) {
+      row.baseline = { score: basePoints.get(name) ?? null, ...cellInfo(baseline!.results[suite], name) };
+      withInterval(row.baseline, baseIntervals?.get(name));
+    }
     return row;
   });
   // Scores are rates in [0, 1] unless a suite reports them already ×100.
@@ -167,6 +184,7 @@ async function suiteReport(
     agreement: agreementMatrix(recs.map(keyed)),
     items: recs.map((r) => r.length),
     intervals: !!info && opts.resamples > 0,
+    resamples: intervals.map((b) => b.resamples),
     languageRows: rows.filter((r) => (r.group === 'language' || r.group === 'subset') && languages.includes(r.label)).map((r) => r.name),
     margins: marginHistograms(margins),
     calibration: margins.some((m) => m) ? margins.map(calibrationOf) : undefined,
@@ -181,6 +199,8 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
   const baselines = loadModels(opts.baselineDirs ?? []);
   const seed = opts.seed ?? 1;
   const resamples = opts.resamples ?? 1000;
+  // The time budget is for the whole report: split evenly over the model × suite bootstraps.
+  const total = opts.bootstrapBudgetMs === undefined ? 30_000 : opts.bootstrapBudgetMs;
   const resolve = opts.resolveSuite ?? defaultResolveSuite;
   const suiteNames: string[] = [];
   for (const m of models) {
@@ -190,11 +210,12 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
   }
   const notes: string[] = [];
   const suites: SuiteReport[] = [];
+  const budgetMs = total === null ? undefined : total / Math.max(1, suiteNames.length * models.length);
   for (const s of suiteNames) {
     const info = await resolve(s);
     const baseline = baselines.find((b) => (b.bySuite.get(s)?.length ?? 0) > 0);
     if (baselines.length && !baseline) notes.push(`no baseline run covers suite "${s}"`);
-    suites.push(await suiteReport(s, models, baseline, info, { seed, resamples }));
+    suites.push(await suiteReport(s, models, baseline, info, { seed, resamples, budgetMs }));
   }
   const data: ReportData = {
     title: opts.title ?? `rmgauge report: ${models.map((m) => m.label).join(' vs ')}`,

@@ -50,7 +50,10 @@ function barChart(
       responsive: true,
       maintainAspectRatio: false,
       plugins: { legend: { position: 'top' } },
-      scales: { y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), title: axisTitle(yTitle) } },
+      scales: {
+        x: { ticks: { autoSkip: false, maxRotation: 50 } },
+        y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), title: axisTitle(yTitle) },
+      },
     },
   };
 }
@@ -103,7 +106,7 @@ function tableColumnChart(data: ReportData, su: SuiteReport, table: string, colu
 function marginChart(data: ReportData, su: SuiteReport): ChartSpec | null {
   const h = su.margins;
   if (!h) return null;
-  const centers = h.edges.slice(0, -1).map((e, i) => Math.round(((e + h.edges[i + 1]) / 2) * 1000) / 1000);
+  const centers = h.edges.slice(0, -1).map((e, i) => Number(((e + h.edges[i + 1]) / 2).toPrecision(3)));
   const datasets = data.models
     .map((m, mi) => {
       const c = h.counts[mi];

@@ -13,6 +13,12 @@ export interface ReportOptions {
   seed?: number;
   /** Bootstrap resamples (default 1000; 0 disables intervals). */
   resamples?: number;
+  /**
+   * Time budget for all the bootstrap work, in ms (default 30000; null: none), split evenly over
+   * the model × suite pairs. A suite whose aggregate is slow to recompute then gets 500 or 200
+   * resamples instead of 1000 (never fewer); the page says so.
+   */
+  bootstrapBudgetMs?: number | null;
   title?: string;
   /** How to find a suite's aggregate function (default: loadSuite from the registry). */
   resolveSuite?: (name: string) => Promise<SuiteInfo | null>;
@@ -73,6 +79,8 @@ export interface SuiteReport {
   items: number[];
   /** Rows (names) that are languages: the language × model heatmap. */
   languageRows: string[];
+  /** Resamples drawn per model (fewer than asked when the time budget ran short). */
+  resamples: number[];
   /** Whether intervals were computed (the suite's aggregate function was found). */
   intervals: boolean;
   note?: string;

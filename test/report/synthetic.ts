@@ -27,8 +27,13 @@ export interface SyntheticOptions {
   payload?: boolean;
   /** Share of items that failed (result null, error set). */
   errorRate?: number;
-  suites?: Array<'rewardbench2' | 'rewardbench' | 'm-rewardbench'>;
+  suites?: SyntheticSuite[];
+  /** Aggregate functions for run.json results (default: simpleAggregate for every suite). */
+  aggregates?: Record<string, (records: ItemRecord[]) => SuiteResult>;
 }
+
+export type SyntheticSuite = 'rewardbench2' | 'rewardbench' | 'm-rewardbench' | 'one-token-to-fool' | 'probes';
+export const ALL_SYNTHETIC_SUITES: SyntheticSuite[] = ['rewardbench2', 'rewardbench', 'm-rewardbench', 'one-token-to-fool', 'probes'];
 
 export const PAYLOAD =
   '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"></script><b>bold?</b>';
@@ -36,6 +41,8 @@ export const PAYLOAD =
 const RB2_SUBSETS = ['Factuality', 'Precise IF', 'Math', 'Safety', 'Focus', 'Ties'];
 const V1_SUBSETS = ['alpacaeval-easy', 'mt-bench-hard', 'llmbar-natural', 'refusals-dangerous', 'xstest-should-respond', 'math-prm', 'hep-python'];
 const LANGS = ['deu_Latn', 'fra_Latn', 'jpn_Jpan', 'zho_Hans', 'arb_Arab', 'hin_Deva'];
+const MASTER_KEYS = [' ', '.', 'Thought process:', 'Solution', '解'];
+const TRANSFORMS = ['original', 'prefix-opener', 'self-assessment', 'markdown'];
 
 function text(rand: () => number, mean: number): string {
   const target = Math.max(5, Math.round(mean * (0.3 + 1.4 * rand())));
@@ -101,6 +108,8 @@ export function simpleAggregate(records: ItemRecord[]): SuiteResult {
 interface ProtoItem {
   suite: string;
   key: string;
+  id?: string;
+  extra?: Record<string, unknown>;
   subset: string;
   language?: string;
   prompt: string;
@@ -110,25 +119,58 @@ interface ProtoItem {
 
 function protoItems(opts: SyntheticOptions, rand: () => number): ProtoItem[] {
   const suites = opts.suites ?? ['rewardbench2', 'rewardbench', 'm-rewardbench'];
-  const share: Record<string, number> = { rewardbench2: 0.4, rewardbench: 0.35, 'm-rewardbench': 0.25 };
+  const share: Record<SyntheticSuite, number> = {
+    rewardbench2: 0.4,
+    rewardbench: 0.35,
+    'm-rewardbench': 0.25,
+    'one-token-to-fool': 0.05,
+    probes: 0.1,
+  };
   const totalShare = suites.reduce((a, s) => a + share[s], 0);
   const mean = opts.textChars ?? 700;
   const out: ProtoItem[] = [];
   for (const suite of suites) {
     const n = Math.max(1, Math.round((opts.items * share[suite]) / totalShare));
+    let ties = 0;
     for (let i = 0; i < n; i++) {
+      const prompt = text(rand, mean / 3);
+      if (suite === 'one-token-to-fool') {
+        out.push({
+          suite, key: `q${i}`, subset: i % 2 ? 'math' : 'gsm8k', prompt,
+          completions: [text(rand, mean / 4), text(rand, mean / 4), ...MASTER_KEYS], numCorrect: 1,
+          extra: { mode: 'rm', keys: MASTER_KEYS },
+        });
+        continue;
+      }
+      if (suite === 'probes') {
+        const base = `p${Math.floor(i / TRANSFORMS.length)}`;
+        const t = TRANSFORMS[i % TRANSFORMS.length];
+        out.push({ suite, key: `${t}/${base}`, subset: t, prompt, completions: [text(rand, mean), text(rand, mean)], numCorrect: 1, extra: { base } });
+        continue;
+      }
       const rb2 = suite === 'rewardbench2';
       const subsets = rb2 ? RB2_SUBSETS : V1_SUBSETS;
       const subset = subsets[i % subsets.length];
       const language = suite === 'm-rewardbench' ? LANGS[i % LANGS.length] : undefined;
-      const k = rb2 ? (subset === 'Ties' ? 5 : 4) : 2;
-      const numCorrect = rb2 && subset === 'Ties' ? 2 : 1;
+      let id = String(i);
+      let k = rb2 ? 4 : 2;
+      let numCorrect = 1;
+      if (rb2 && subset === 'Ties') {
+        const tied = ties % 2 === 1;
+        id = `${tied ? 'tied' : 'ref'}:${Math.floor(ties / 2)}`;
+        ties++;
+        k = tied ? 5 : 4;
+        numCorrect = tied ? 2 : 1;
+      }
       out.push({
         suite,
-        key: language ? `${language}/${i}` : String(i),
-        subset,
+        key: language ? `${language}/${id}` : id,
+        id,
+        // M-RewardBench records: subset = language, the RewardBench subset in extra.source.
+        subset: language ?? subset,
+        ...(language ? { extra: { source: subset } } : {}),
         language,
-        prompt: text(rand, mean / 3),
+        prompt,
         completions: Array.from({ length: k }, () => text(rand, mean)),
         numCorrect,
       });
@@ -159,7 +201,7 @@ export function writeSyntheticRuns(dir: string, opts: SyntheticOptions): string[
       const base: ItemRecord = {
         suite: it.suite,
         key: it.key,
-        id: it.key,
+        id: it.id ?? it.key,
         subset: it.subset,
         language: it.language,
         result: null,
@@ -173,17 +215,24 @@ export function writeSyntheticRuns(dir: string, opts: SyntheticOptions): string[
         continue;
       }
       const scores = it.completions.map((_, i) => {
-        const s = (i < it.numCorrect ? skill : 0) + gauss(rand);
+        const keyPenalty = it.suite === 'one-token-to-fool' && i >= 2 ? -1.5 + 0.4 * m : 0;
+        const s = (i < it.numCorrect ? skill : 0) + keyPenalty + gauss(rand);
         return Math.round(s * scale * 1000) / 1000;
       });
-      records.push({ ...base, scores, result: resultOf(scores, it.numCorrect) });
+      if (it.suite === 'one-token-to-fool') {
+        const fooled = scores.slice(2).map((k) => (k >= scores[0] ? 1 : 0) as 0 | 1);
+        const extra = { ...it.extra, fooled, correctBeatsWrong: scores[0] > scores[1] ? 1 : 0 };
+        records.push({ ...base, scores, extra, result: 1 - fooled.reduce<number>((a, b) => a + b, 0) / fooled.length });
+        continue;
+      }
+      records.push({ ...base, scores, extra: it.extra, result: resultOf(scores, it.numCorrect) });
     }
     const runDir = join(dir, label.replace(/[^A-Za-z0-9_.-]/g, '_'));
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, 'items.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const suites = [...new Set(items.map((i) => i.suite))];
     const results: Record<string, SuiteResult> = {};
-    for (const s of suites) results[s] = simpleAggregate(records.filter((r) => r.suite === s));
+    for (const s of suites) results[s] = (opts.aggregates?.[s] ?? simpleAggregate)(records.filter((r) => r.suite === s));
     const run: RunJson = {
       schema_version: 1,
       run_id: `synthetic-${seed}-${m}`,
@@ -208,4 +257,15 @@ export function writeSyntheticRuns(dir: string, opts: SyntheticOptions): string[
     dirs.push(runDir);
   }
   return dirs;
+}
+
+/** The registry's aggregate functions for the synthetic suites. */
+export async function registryAggregates(): Promise<Record<string, (records: ItemRecord[]) => SuiteResult>> {
+  const { loadSuite } = await import('../../src/suites/registry.js');
+  const out: Record<string, (records: ItemRecord[]) => SuiteResult> = {};
+  for (const name of ALL_SYNTHETIC_SUITES) {
+    const suite = await loadSuite(name);
+    out[name] = (records) => suite.aggregate(records);
+  }
+  return out;
 }

@@ -29,7 +29,8 @@
   data.suites.forEach(function (su) {
     var s = RM.section('suite-' + su.name, 'Suite: ' + su.name, su.description || null);
     var n = su.items.map(function (k, i) { return data.models[i].label + ': ' + k; }).join(', ');
-    s.appendChild(RM.explain('Items per model — ' + n + '. ' + (su.intervals ? 'Brackets: 95% bootstrap intervals.' : 'No intervals for this suite.') +
+    s.appendChild(RM.explain('Items per model — ' + n + '. ' + (su.intervals ? 'Brackets: 95% bootstrap intervals' + (su.resamples.some(function (r) { return r && r < data.resamples; }) ?
+      ' (from ' + su.resamples.join(' / ') + ' resamples: fewer than ' + data.resamples + ' because this suite\'s formula is slow to recompute).' : '.') : 'No intervals for this suite.') +
       (su.baseline ? ' Δ: paired difference to baseline ' + su.baseline.label + ' over ' + su.baseline.matched.join(' / ') + ' matched items.' : '')));
     if (su.note) s.appendChild(RM.el('p', { class: 'warn', text: su.note }));
     var grid = RM.el('div', { class: 'two' });
