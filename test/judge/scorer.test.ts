@@ -58,6 +58,15 @@ describe('request and reply', () => {
     expect(body.logprobs).toBeUndefined();
   });
 
+  it('a parameter set to null is not sent', async () => {
+    const { s } = await make({ params: { temperature: null, seed: 5 } });
+    await s.judge!(req);
+    const body = server.log[0].body as Record<string, unknown>;
+    expect('temperature' in body).toBe(false);
+    expect(body.seed).toBe(5);
+    expect(s.info.details?.params).toEqual({ seed: 5, logprobs: true, top_logprobs: 5 });
+  });
+
   it('works inline as judge:<model>@<base-url> through the registry, with a /v1 base too', async () => {
     const dir = tmpDir();
     const s = await createScorer(`judge:my-model@${server.url}/v1`, { cwd: dir, seed: 1, cacheDir: join(dir, 'c') });

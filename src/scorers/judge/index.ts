@@ -60,7 +60,11 @@ export async function createJudgeScorer(ref: string, spec: string, opts: ScorerO
   if (judge.templateFile) ({ set: templates, replaced } = loadTemplateFile(judge.templateFile));
   const tHash = templateHash(templates);
 
-  const params: Record<string, unknown> = { temperature: 0, ...(cfg.params ?? {}) };
+  // temperature 0 unless the config says otherwise; a parameter set to null is not sent at all
+  // (for endpoints that reject it, e.g. models with a fixed temperature)
+  const params: Record<string, unknown> = Object.fromEntries(
+    Object.entries({ temperature: 0, ...(cfg.params ?? {}) }).filter(([, v]) => v !== null),
+  );
   if (cfg.logprobs !== false) {
     params.logprobs = true;
     params.top_logprobs = cfg.top_logprobs ?? 5;
