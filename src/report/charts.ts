@@ -19,6 +19,9 @@ function color(i: number, alpha = 1): string {
   return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
+/** Axis labels are data: long ones are shortened so the chart stays readable. */
+const short = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
+
 const r2 = (x: number | null | undefined, scale = 1) =>
   typeof x === 'number' && Number.isFinite(x) ? Math.round(x * scale * 100) / 100 : null;
 
@@ -77,7 +80,7 @@ function suiteBars(data: ReportData, su: SuiteReport): ChartSpec | null {
     title: `${su.name}: overall and per ${sections.length ? 'section' : 'subset'}`,
     explain: 'Bars are scores (×100 for rates); the black whiskers are 95% bootstrap intervals.',
     place: `suite:${su.name}`,
-    config: barChart(rows.map((r) => r.label), series, su.scale === 100 ? 'score (×100)' : 'score', su.scale === 100 ? 100 : undefined),
+    config: barChart(rows.map((r) => short(r.label)), series, su.scale === 100 ? 'score (×100)' : 'score', su.scale === 100 ? 100 : undefined),
   };
 }
 
@@ -100,7 +103,7 @@ function tableColumnChart(data: ReportData, su: SuiteReport, table: string, colu
     };
   });
   if (series.every((s) => s.values.every((v) => v === null))) return null;
-  return { id: `${table}-${su.name}`, title, explain, place: `adversarial:${su.name}`, config: barChart(labels.slice(0, 60), series, `${column} (%)`, 100) };
+  return { id: `${table}-${su.name}`, title, explain, place: `adversarial:${su.name}`, config: barChart(labels.slice(0, 60).map(short), series, `${column} (%)`, 100) };
 }
 
 function marginChart(data: ReportData, su: SuiteReport): ChartSpec | null {

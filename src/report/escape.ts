@@ -16,8 +16,9 @@ export function escapeHtml(s: string): string {
 }
 
 /**
- * Text for a Markdown table cell or line: HTML-significant characters as entities (GitHub renders
- * inline HTML), Markdown punctuation backslash-escaped, newlines and pipes made harmless.
+ * Text for a Markdown table cell or line (never at the start of a line): HTML-significant
+ * characters as entities (GitHub renders inline HTML), the inline Markdown punctuation that makes
+ * emphasis, code, links or table cells backslash-escaped, newlines flattened.
  */
 export function escapeMarkdown(s: string): string {
   return String(s)
@@ -25,5 +26,5 @@ export function escapeMarkdown(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1');
+    .replace(/([\\`*_{}[\]|~])/g, '\\$1');
 }
