@@ -3,6 +3,7 @@
 // target 0.8 x concurrency / latency, and the harness's own CPU time per call (process.cpuUsage,
 // target < 1 ms), with the response cache on (as in real runs) and every request distinct.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +26,37 @@ async function startServer(): Promise<{ url: string; stop: () => void }> {
     child.once('exit', (code) => rej(new Error(`fake server exited (${code})`)));
   });
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill('SIGTERM') };
+}
+
+/** The floor: a bare keep-alive node:http client posting the same bodies (no harness at all). */
+async function bareCpuPerCall(url: string, c: number, n: number, body: (i: number) => string): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: c });
+  const post = (i: number) =>
+    new Promise<void>((res, rej) => {
+      const payload = body(i);
+      const req = http.request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (d: Buffer) => chunks.push(d));
+        r.on('end', () => {
+          JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          res();
+        });
+      });
+      req.on('error', rej);
+      req.end(payload);
+    });
+  const pool = async (count: number, offset: number) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: c }, async () => {
+      while (next < count) await post(offset + next++);
+    }));
+  };
+  await pool(Math.max(2 * c, 16), 1e6);
+  const cpu0 = process.cpuUsage();
+  await pool(n, 0);
+  const cpu = process.cpuUsage(cpu0);
+  agent.destroy();
+  return (cpu.user + cpu.system) / 1000 / n;
 }
 
 export async function runJudgePerf(): Promise<void> {
@@ -61,10 +93,13 @@ export async function runJudgePerf(): Promise<void> {
       const target = (0.8 * c) / (LATENCY_MS / 1000);
       const cpuPerCallMs = (cpu.user + cpu.system) / 1000 / n;
       worstCpu = Math.max(worstCpu, cpuPerCallMs);
+      const bare = await bareCpuPerCall(server.url, c, n, (i) =>
+        JSON.stringify({ model: 'perf-judge', messages: [{ role: 'user', content: JSON.stringify(mk(i + 1e7)) }], temperature: 0, logprobs: true, top_logprobs: 5 }),
+      );
       const met = throughput >= target && cpuPerCallMs < 1 && stats.failures === 0;
       allMet &&= met;
       rows.push(
-        `${String(c).padStart(11)}  ${String(n).padStart(5)}  ${throughput.toFixed(1).padStart(10)}/s  ${target.toFixed(1).padStart(8)}/s  ${(throughput / target).toFixed(2).padStart(5)}x  ${cpuPerCallMs.toFixed(3).padStart(8)} ms  ${met ? 'ok' : 'MISSED'}`,
+        `${String(c).padStart(11)}  ${String(n).padStart(5)}  ${throughput.toFixed(1).padStart(10)}/s  ${target.toFixed(1).padStart(8)}/s  ${(throughput / target).toFixed(2).padStart(5)}x  ${cpuPerCallMs.toFixed(3).padStart(8)} ms  ${bare.toFixed(3).padStart(8)} ms  ${met ? 'ok' : 'MISSED'}`,
       );
     }
   } finally {
@@ -72,7 +107,7 @@ export async function runJudgePerf(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`judge over loopback, server latency ${LATENCY_MS} ms, at least ${ROUNDS} rounds (20 calls) per concurrency after a warm-up, cache on, all requests distinct\n`);
-  process.stdout.write(`concurrency  calls  throughput     target  ratio  cpu/call  (targets: ratio >= 1.00, cpu < 1 ms)\n`);
+  process.stdout.write(`concurrency  calls  throughput     target  ratio  cpu/call  bare http  (targets: ratio >= 1.00, cpu < 1 ms; "bare http" = a plain node:http client, the floor)\n`);
   for (const r of rows) process.stdout.write(r + '\n');
   process.stdout.write(`worst harness CPU per call: ${worstCpu.toFixed(3)} ms; ${allMet ? 'all targets met' : 'SOME TARGETS MISSED'}\n`);
 }

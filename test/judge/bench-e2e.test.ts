@@ -159,4 +159,28 @@ describe('rmgauge bench with a judge (child process)', () => {
     expect((await c.done).code).toBe(0);
     expect(JSON.parse(readFileSync(join(runDirOf(join(dir, 'c')), 'run.json'), 'utf8')).results.rewardbench.score).toBe(1);
   }, 120_000);
+
+  it('named judge from a YAML config, --judge-template and --judge-mode ratings pass through; cost in run.json', async () => {
+    server = await startFakeOpenAIServer({ judge: 'correct' });
+    const dir = tmpDir('rmgauge-e2e-');
+    const data = join(dir, 'rb2.jsonl');
+    writeFileSync(data, rb2Rows());
+    const config = join(dir, 'judges.yaml');
+    writeFileSync(config, `judges:\n  cheap:\n    base_url: ${server.url}/v1\n    model: cheap-judge\n    price_per_token: { prompt: 0.5, completion: 2 }\n`);
+    const template = join(dir, 'rating.txt');
+    writeFileSync(template, 'Score this from 1 to 10 and end with "Rating: N".\n{question}\n---\n{answer}');
+    const out = join(dir, 'out');
+    const r = bench(['--suite', 'rewardbench2', '--model', 'judge:cheap', '--config', config, '--judge-template', template, '--judge-mode', 'ratings', '--data', data, '--out', out, '--cache-dir', join(dir, 'cache')]);
+    const { code, stderr } = await r.done;
+    expect(stderr).not.toContain('error');
+    expect(code).toBe(0);
+    const run = JSON.parse(readFileSync(join(runDirOf(out), 'run.json'), 'utf8'));
+    // every completion rated alone: 30 x 4 + 16
+    expect(server.requests).toBe(136);
+    expect((server.log[0].body as { messages: Array<{ content: string }> }).messages[0].content).toMatch(/^Score this from 1 to 10/);
+    expect(run.results.rewardbench2.subsets.Math.score).toBe(1);
+    expect(run.model.details).toMatchObject({ model: 'cheap-judge', template: { file: template, replaces: ['rating'] } });
+    expect(run.scorer_stats).toMatchObject({ requests: 136, prompt_tokens: server.usage.prompt_tokens, completion_tokens: server.usage.completion_tokens });
+    expect(run.scorer_stats.cost).toBeCloseTo(server.usage.prompt_tokens * 0.5 + server.usage.completion_tokens * 2, 9);
+  }, 120_000);
 });
