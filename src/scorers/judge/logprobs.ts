@@ -19,7 +19,8 @@ interface RawTok extends RawTop {
 }
 
 const norm = (t: string) => t.replace(/[\s[\]*_"'`.:]/g, '').toUpperCase();
-const isVerdictish = (t: string) => /^([A-Z]|YES|NO)$/.test(norm(t));
+// most tokens are longer than any verdict token: skip them before the regex work
+const isVerdictish = (t: string) => t.length <= 8 && /^([A-Z]|YES|NO)$/.test(norm(t));
 
 /** Extracts the verdict-capable tokens of a reply's logprobs (undefined when none were returned). */
 export function compactLogprobs(logprobs: unknown): VerdictToken[] | undefined {
