@@ -36,7 +36,7 @@ export type JudgeFn = (ctx: JudgeContext) => string;
 
 export type Fault =
   | { kind: 'latency'; ms: number }
-  | { kind: 'status'; status: number; retryAfter?: string; retryAfterMs?: string; body?: string }
+  | { kind: 'status'; status: number; retryAfter?: string; retryAfterMs?: string; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'malformed' }
   | { kind: 'truncated' }

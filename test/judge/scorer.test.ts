@@ -135,6 +135,16 @@ describe('response cache', () => {
   }
 });
 
+describe('replies without text', () => {
+  it('content null (a refusal) is an unparseable verdict, not retried', async () => {
+    const { s } = await make();
+    server.queueFaults({ kind: 'status', status: 200, body: { choices: [{ message: { role: 'assistant', content: null, refusal: 'I cannot help.' } }] } });
+    const v = await s.judge!(req);
+    expect(v).toMatchObject({ choice: null, parseFailed: true, raw: 'I cannot help.' });
+    expect(server.requests).toBe(1);
+  });
+});
+
 describe('faults through the scorer', () => {
   it('429 burst with Retry-After, a 500, a hung request: exact retries, then the right verdict', async () => {
     const { s } = await make({ timeout_ms: 300 });

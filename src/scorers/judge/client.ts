@@ -35,11 +35,16 @@ export function chatPath(baseUrl: string): string {
 function validateReply(json: unknown): ChatReply {
   const j = json as {
     model?: unknown;
-    choices?: Array<{ message?: { content?: unknown }; logprobs?: unknown }>;
+    choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; logprobs?: unknown }>;
     usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
   };
   if (!Array.isArray(j?.choices) || j.choices.length === 0) throw new Error('no choices in the reply');
-  const content = j.choices[0]?.message?.content;
+  const message = j.choices[0]?.message;
+  if (!message || typeof message !== 'object') throw new Error('choices[0].message is missing');
+  // A reply without text (content null: a refusal, or only tool calls) is a valid, unparseable
+  // answer, not a transport error: retrying would pay again for the same reply.
+  let content = message.content;
+  if (content === null || content === undefined) content = typeof message.refusal === 'string' ? message.refusal : '';
   if (typeof content !== 'string') throw new Error('choices[0].message.content is not text');
   const reply: ChatReply = { content };
   const lp = compactLogprobs(j.choices[0].logprobs);
