@@ -1,6 +1,8 @@
 // Members and ensemble side by side, from run files: per suite, how often the members agree, and
 // the items where all members are wrong (an error the ensemble shares unless normalisation rescues
 // it). Pure: takes the item records of the ensemble's run and of each member's run.
+import { join } from 'node:path';
+import { ITEMS_FILE, readItemRecords } from '../run/run-files.js';
 import type { ItemRecord } from '../types.js';
 
 export interface LabelledRecords {
@@ -91,4 +93,13 @@ export function sideBySide(ensemble: LabelledRecords, members: LabelledRecords[]
     }
   }
   return out;
+}
+
+/** The same table from run folders: the ensemble's run and one run per member (their labels given). */
+export function sideBySideFromRuns(ensembleDir: string, members: Array<{ label: string; dir: string }>, maxListed = 200): Record<string, SuiteSideBySide> {
+  return sideBySide(
+    { label: 'ensemble', records: readItemRecords(join(ensembleDir, ITEMS_FILE)) },
+    members.map((m) => ({ label: m.label, records: readItemRecords(join(m.dir, ITEMS_FILE)) })),
+    maxListed,
+  );
 }

@@ -59,6 +59,7 @@ export interface EnsembleScorer extends Scorer {
   scoreDetailed(requests: ScoreRequest[], ctx?: ScoreContext): Promise<DetailedScores>;
   /** One Scorer per member (raw member rewards), answering from what the ensemble already computed. */
   memberScorers(): Scorer[];
+  close(): Promise<void>;
 }
 
 export function isEnsembleScorer(s: Scorer): s is EnsembleScorer {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sideBySide } from '../../src/ensemble/agreement.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { sideBySide, sideBySideFromRuns } from '../../src/ensemble/agreement.js';
 import type { ItemRecord } from '../../src/types.js';
 
 const rec = (key: string, result: number | null, suite = 'rb2'): ItemRecord => ({ suite, key, id: key, subset: 'math', result });
@@ -25,5 +28,21 @@ describe('members and ensemble side by side', () => {
       { key: 'i2', id: 'i2', subset: 'math', ensemble: 0, members: { a: 0, b: 0 } },
       { key: 'i3', id: 'i3', subset: 'math', ensemble: 1, members: { a: 0, b: 0 } },
     ]);
+  });
+});
+
+describe('side by side from run folders', () => {
+  it('reads items.jsonl of each run', () => {
+    const d = mkdtempSync(join(tmpdir(), 'rmg-sbs-'));
+    const write = (name: string, recs: ItemRecord[]) => {
+      mkdirSync(join(d, name));
+      writeFileSync(join(d, name, 'items.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      return join(d, name);
+    };
+    const e = write('ens', [rec('i1', 1), rec('i2', 0)]);
+    const a = write('a', [rec('i1', 0), rec('i2', 0)]);
+    const b = write('b', [rec('i1', 0), rec('i2', 0)]);
+    const t = sideBySideFromRuns(e, [{ label: 'a', dir: a }, { label: 'b', dir: b }]);
+    expect(t.rb2).toMatchObject({ items: 2, all_members_wrong: 2, all_members_wrong_ensemble_right: 1, members_agree: 1 });
   });
 });

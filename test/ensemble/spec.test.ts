@@ -68,3 +68,19 @@ describe('ensemble spec', () => {
     await expect(createEnsembleScorer('sub/self.yaml', 'ensemble:sub/self.yaml', { cwd: d, seed: 0, cacheDir: d })).rejects.toThrow(/contains itself/);
   });
 });
+
+describe('ensemble:<spec>#<member>', () => {
+  it('is the member view (raw member rewards), and names the members when unknown', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'sub', 'duo.yaml'), 'members:\n  - {name: len, model: "baseline:length"}\n  - {name: short, model: "baseline:shortest"}\naggregate: mean\n');
+    const opts = { cwd: d, seed: 0, cacheDir: d };
+    const ens = await createEnsembleScorer('sub/duo.yaml', 'ensemble:sub/duo.yaml', opts);
+    const req = [{ prompt: [], completion: 'abcd' }];
+    expect(await ens.score!(req)).toEqual([0]); // mean of 4 and −4
+    const view = await createEnsembleScorer('sub/duo.yaml#short', 'ensemble:sub/duo.yaml#short', opts);
+    expect(view.info).toMatchObject({ spec: 'ensemble:sub/duo.yaml#short', label: 'duo.short', fingerprint: 'shortest' });
+    expect(await view.score!(req)).toEqual([-4]);
+    await view.close?.();
+    await expect(createEnsembleScorer('sub/duo.yaml#nope', 'ensemble:sub/duo.yaml#nope', opts)).rejects.toThrow(/no member "nope" \(members: len, short\)/);
+  });
+});
