@@ -19,16 +19,21 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Everything the children printed (scanned for the key too). */
+let printed = '';
 function bench(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--quiet', '--no-report', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--quiet', ...(args.includes('--report') ? [] : ['--no-report']), ...args.filter((a) => a !== '--report')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout!.resume();
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    printed += d.toString();
+  });
+  child.stdout!.on('data', (d: Buffer) => (printed += d.toString()));
   const done = new Promise<{ code: number | null; stderr: string }>((res) => child.on('exit', (code) => res({ code, stderr })));
   return { child, done };
 }
@@ -81,7 +86,49 @@ function runDirOf(out: string): string {
   return join(out, batch, model);
 }
 
+/** Starts a bench run, kills it once `killAfter` calls were answered, resumes it; returns the run dir. */
+async function killAndResume(srv: FakeServer, args: string[], out: string, cache: string, killAfter: number, env: Record<string, string> = {}) {
+  const first = bench([...args, '--out', out, '--cache-dir', cache, '--concurrency', '4'], env);
+  await until(() => srv.answered >= killAfter);
+  srv.hold();
+  await until(() => srv.held() >= 1);
+  // replies already on the wire reach the harness (and its cache) within moments; the held
+  // requests never get one. Kill then: every answered call has reached the harness.
+  await new Promise((r) => setTimeout(r, 300));
+  first.child.kill('SIGKILL');
+  await first.done;
+  srv.unhold();
+  const runDir = runDirOf(out);
+  const doneBefore = readFileSync(join(runDir, 'items.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).length;
+  const second = bench(['--resume', runDir, '--cache-dir', cache, '--report'], env);
+  const { code, stderr } = await second.done;
+  expect(stderr).not.toContain('internal error');
+  expect(code).toBe(0);
+  return { runDir, doneBefore };
+}
+
 describe('rmgauge bench with a judge (child process)', () => {
+  it('rewardbench: SIGKILL mid-run, --resume repeats no answered call; correct judge scores 1', async () => {
+    server = await startFakeOpenAIServer({ judge: 'correct', latencyMs: 20 });
+    const dir = tmpDir('rmgauge-e2e-');
+    const data = join(dir, 'rb1.jsonl');
+    writeFileSync(data, rb1Rows().text);
+    const { runDir, doneBefore } = await killAndResume(
+      server,
+      ['--suite', 'rewardbench', '--model', `judge:j@${server.url}`, '--data', data],
+      join(dir, 'out'),
+      join(dir, 'cache'),
+      6,
+    );
+    expect(doneBefore).toBeGreaterThan(0);
+    expect(doneBefore).toBeLessThan(20);
+    expect(server.repeatedAnswers()).toBe(0);
+    expect(server.answered).toBe(20);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    expect(run.status).toBe('complete');
+    expect(run.results.rewardbench.score).toBe(1);
+  }, 120_000);
+
   it('rewardbench2: SIGKILL mid-run, --resume repeats no answered call; exact scores; key never written', async () => {
     server = await startFakeOpenAIServer({ judge: 'correct', latencyMs: 20, requireKey: SECRET });
     const dir = tmpDir('rmgauge-e2e-');
@@ -91,27 +138,9 @@ describe('rmgauge bench with a judge (child process)', () => {
     const cache = join(dir, 'cache');
     const env = { OPENAI_API_KEY: SECRET };
     const spec = `judge:fake-judge@${server.url}`;
-    const first = bench(['--suite', 'rewardbench2', '--model', spec, '--data', data, '--out', out, '--cache-dir', cache, '--concurrency', '4'], env);
-    await until(() => server!.answered >= 12);
-    server.hold();
-    await until(() => server!.held() >= 1);
-    // replies already on the wire reach the harness (and its cache) within moments; the held
-    // requests never get one. Kill then: every answered call has reached the harness.
-    await new Promise((r) => setTimeout(r, 300));
-    first.child.kill('SIGKILL');
-    await first.done;
-    const answeredBefore = server.answered;
-    expect(answeredBefore).toBeLessThan(46);
-    server.unhold();
-
-    const runDir = runDirOf(out);
-    const doneBefore = readFileSync(join(runDir, 'items.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).length;
+    const { runDir, doneBefore } = await killAndResume(server, ['--suite', 'rewardbench2', '--model', spec, '--data', data], out, cache, 12, env);
     expect(doneBefore).toBeGreaterThan(0); // killed mid-run: some items were written, not all
     expect(doneBefore).toBeLessThan(34);
-    const second = bench(['--resume', runDir, '--cache-dir', cache], env);
-    const { code, stderr } = await second.done;
-    expect(stderr).not.toContain('internal error');
-    expect(code).toBe(0);
 
     // 30 kway calls + 16 ratings: each answered exactly once over both processes
     expect(server.repeatedAnswers()).toBe(0);
@@ -129,7 +158,10 @@ describe('rmgauge bench with a judge (child process)', () => {
     const items = readFileSync(join(runDir, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(new Set(items.map((r: { key: string }) => r.key)).size).toBe(34);
 
-    for (const f of [...filesUnder(dir)]) expect(readFileSync(f).includes(Buffer.from(SECRET)), f).toBe(false);
+    const written = filesUnder(dir);
+    expect(written.some((f) => f.endsWith('.html'))).toBe(true); // the report is scanned too
+    for (const f of written) expect(readFileSync(f).includes(Buffer.from(SECRET)), f).toBe(false);
+    expect(printed).not.toContain(SECRET);
   }, 120_000);
 
   it('rewardbench: always-"A" gets the seeded share; both orders gives exactly 0.5; correct judge 1.0', async () => {
