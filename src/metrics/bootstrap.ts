@@ -28,6 +28,8 @@ export interface BootstrapOptions {
    */
   budgetMs?: number;
   minResamples?: number;
+  /** Strata (subset × language) smaller than this are pooled (default 10). */
+  minStratum?: number;
   /** Also compute per-language scores (`language:<lang>`) by aggregating each language alone. */
   byLanguage?: boolean;
 }
@@ -82,8 +84,12 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Index lists of records grouped by subset × language, in first-seen order. */
-export function strataOf(records: ItemRecord[]): number[][] {
+/**
+ * Index lists of records grouped by subset × language, in first-seen order. Strata smaller than
+ * `minSize` are pooled into one (last): resampling a 1-item stratum within itself would pretend
+ * that subset's score is certain, so tiny subsets vary (and may be missing from a resample) instead.
+ */
+export function strataOf(records: ItemRecord[], minSize = 10): number[][] {
   const map = new Map<string, number[]>();
   records.forEach((r, i) => {
     const k = `${r.subset}\u0000${r.language ?? ''}`;
@@ -91,7 +97,9 @@ export function strataOf(records: ItemRecord[]): number[][] {
     if (!s) map.set(k, (s = []));
     s.push(i);
   });
-  return [...map.values()];
+  const big = [...map.values()].filter((s) => s.length >= minSize);
+  const small = [...map.values()].filter((s) => s.length < minSize).flat();
+  return small.length ? [...big, small] : big;
 }
 
 /**
@@ -155,7 +163,7 @@ export function bootstrapSuite(records: ItemRecord[], aggregate: Aggregate, opts
   if (records.length === 0) return { intervals: new Map(), resamples: 0 };
   const byLanguage = opts.byLanguage ?? false;
   return bootstrapNamed(
-    strataOf(records),
+    strataOf(records, opts.minStratum),
     (idx) => computeCells(idx.map((i) => records[i]), aggregate, byLanguage),
     opts,
   );
@@ -204,7 +212,7 @@ export function bootstrapPaired(
   const byLanguage = opts.byLanguage ?? false;
   const empty = { matched: 0, delta: new Map(), intervals: new Map(), a: new Map(), b: new Map(), resamples: 0 };
   if (A.length === 0) return empty;
-  const strata = strataOf(A);
+  const strata = strataOf(A, opts.minStratum);
   const signature = [opts.seed, ...(opts.purpose ?? []), byLanguage, strata.map((x) => x.length).join(','), ...Bm.map((r) => r.key)].join('\u0000');
   let cached = opts.cache?.get(signature);
   if (opts.cache && !cached) opts.cache.set(signature, (cached = []));

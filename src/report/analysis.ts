@@ -19,29 +19,34 @@ export function scalarMargins(records: ItemRecord[]): number[] | null {
   return out;
 }
 
+/**
+ * Histograms of the margins on one shared, symmetric axis. Reward scales are arbitrary: when the
+ * models' ranges differ more than 5×, each model's margins are divided by their own RMS, so one
+ * model's wide scale does not flatten the others (the chart says so).
+ */
 export function marginHistograms(
   perModel: Array<number[] | null>,
   bins = 40,
-): { edges: number[]; counts: Array<number[] | null> } | undefined {
+): { edges: number[]; counts: Array<number[] | null>; standardized: boolean } | undefined {
   const present = perModel.filter((m): m is number[] => !!m);
   if (present.length === 0) return undefined;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const m of present) {
+  const range = (m: number[]) => {
     const s = Float64Array.from(m).sort();
-    lo = Math.min(lo, percentile(s, 0.01));
-    hi = Math.max(hi, percentile(s, 0.99));
-  }
-  // Symmetric around 0, so the "chosen wins" side reads at a glance.
-  const r = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    return Math.max(Math.abs(percentile(s, 0.01)), Math.abs(percentile(s, 0.99)));
+  };
+  const ranges = present.map(range);
+  const standardized = Math.max(...ranges) > 5 * Math.max(Math.min(...ranges), 1e-12);
+  const rms = (m: number[]) => Math.sqrt(m.reduce((a, x) => a + x * x, 0) / m.length) || 1;
+  const values = perModel.map((m) => (m && standardized ? m.map((x) => x / rms(m)) : m));
+  const r = Math.max(...values.filter((m): m is number[] => !!m).map(range)) || 1;
   let edges: number[] = [];
-  const counts = perModel.map((m) => {
+  const counts = values.map((m) => {
     if (!m) return null;
     const h = histogram(m, -r, r, bins);
     edges = h.edges;
     return h.counts;
   });
-  return { edges: edges.map((e) => Math.round(e * 1e4) / 1e4), counts };
+  return { edges: edges.map((e) => Math.round(e * 1e4) / 1e4), counts, standardized };
 }
 
 export function calibrationOf(margins: number[] | null): { raw: Calibration; fitted: Calibration } | null {

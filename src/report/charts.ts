@@ -63,7 +63,9 @@ function barChart(
 
 /** Overall + sections (or subsets when there are no sections) of a suite, one bar per model. */
 function suiteBars(data: ReportData, su: SuiteReport): ChartSpec | null {
-  const sections = su.rows.filter((r) => r.group === 'section');
+  // One-token-to-fool's sections are the master keys, already charted as false positive rates.
+  const keysCharted = su.tables.some((t) => t && 'per_key' in t);
+  const sections = keysCharted ? [] : su.rows.filter((r) => r.group === 'section');
   const detail = sections.length ? sections : su.rows.filter((r) => r.group === 'subset');
   const rows: Row[] = [...su.rows.filter((r) => r.group === 'overall'), ...detail].slice(0, 40);
   if (rows.length === 0) return null;
@@ -128,9 +130,10 @@ function marginChart(data: ReportData, su: SuiteReport): ChartSpec | null {
     .filter((d) => d !== null);
   return {
     id: `margins-${su.name}`,
-    title: `${su.name}: distribution of chosen − rejected score margins`,
+    title: `${su.name}: distribution of chosen − rejected score margins${h.standardized ? ' (each model in units of its own margin RMS)' : ''}`,
     explain:
-      'Right of 0 the correct answer scored higher (a win). A model whose mass sits far right separates good from bad answers confidently; mass near 0 means coin-flip decisions. The outer bins collect the 1% tails.',
+      'Right of 0 the correct answer scored higher (a win). A model whose mass sits far right separates good from bad answers confidently; mass near 0 means coin-flip decisions. The outer bins collect the 1% tails.' +
+      (h.standardized ? ' The models score on very different scales, so each one\'s margins are divided by their root mean square.' : ''),
     place: `calibration:${su.name}`,
     config: {
       type: 'line',
@@ -139,7 +142,7 @@ function marginChart(data: ReportData, su: SuiteReport): ChartSpec | null {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: { title: axisTitle('margin (chosen − rejected)') }, y: { beginAtZero: true, title: axisTitle('% of pairs') } },
+        scales: { x: { title: axisTitle(h.standardized ? 'margin ÷ RMS margin' : 'margin (chosen − rejected)') }, y: { beginAtZero: true, title: axisTitle('% of pairs') } },
       },
     },
   };

@@ -71,7 +71,7 @@ export interface SuiteReport {
   /** Baseline mode: the baseline's label and the matched item count per model. */
   baseline?: { label: string; matched: number[] };
   /** Chosen − rejected margins of scalar models (null for models without scores). */
-  margins?: { edges: number[]; counts: Array<number[] | null> };
+  margins?: { edges: number[]; counts: Array<number[] | null>; standardized: boolean };
   calibration?: Array<{ raw: Calibration; fitted: Calibration } | null>;
   /** Share of items with the same outcome, model × model (null: no common items). */
   agreement: Array<Array<number | null>>;

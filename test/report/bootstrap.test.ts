@@ -57,17 +57,25 @@ describe('bootstrapSuite', () => {
   });
 
   it('resamples within subset × language strata: every subset keeps its size', () => {
-    const records = [...block('a', 20, 10), ...block('b', 3, 1), rec('c-0', 'c', 1, { language: 'x' }), rec('c-1', 'c', 0, { language: 'y' })];
-    expect(strataOf(records).map((s) => s.length)).toEqual([20, 3, 1, 1]);
+    const records = [...block('a', 20, 10), ...block('b', 12, 1), rec('c-0', 'c', 1, { language: 'x' }), rec('c-1', 'c', 0, { language: 'y' })];
+    expect(strataOf(records, 1).map((s) => s.length)).toEqual([20, 12, 1, 1]);
     const sizes = (rs: ItemRecord[]): SuiteResult => {
       const r = simpleAggregate(rs);
       return { ...r, metrics: { na: rs.filter((x) => x.subset === 'a').length, nb: rs.filter((x) => x.subset === 'b').length } };
     };
-    const { intervals } = bootstrapSuite(records, sizes, { seed: 1, resamples: 100 });
+    const { intervals } = bootstrapSuite(records, sizes, { seed: 1, resamples: 100, minStratum: 1 });
     expect(intervals.get('metric:na')).toEqual({ lo: 20, hi: 20 });
-    expect(intervals.get('metric:nb')).toEqual({ lo: 3, hi: 3 });
-    // A single-item stratum with result 1 always draws itself.
+    expect(intervals.get('metric:nb')).toEqual({ lo: 12, hi: 12 });
+    // A single-item stratum always draws itself.
     expect(intervals.get('subset:c')).toEqual({ lo: 0.5, hi: 0.5 });
+  });
+
+  it('pools strata smaller than the minimum (default 10), so tiny subsets are not falsely certain', () => {
+    const records = [...block('a', 20, 10), ...block('b', 3, 1), ...block('c', 4, 2)];
+    expect(strataOf(records).map((s) => s.length)).toEqual([20, 7]);
+    const { intervals } = bootstrapSuite(records, simpleAggregate, { seed: 1, resamples: 300 });
+    const b = intervals.get('subset:b')!;
+    expect(b.hi - b.lo).toBeGreaterThan(0.3);
   });
 
   it('per-language scores when asked', () => {

@@ -16,16 +16,20 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
   let browser: Browser;
   let opened: OpenedReport;
   const file = join(OUT, 'report.html');
+  const plainFile = join(OUT, 'report-plain.html');
 
   beforeAll(async () => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     const dirs = writeSyntheticRuns(join(OUT, 'runs'), { models: 3, items: 400, payload: true, seed: 7 });
-    await writeReports(dirs.slice(1), { html: file }, {
+    const opts = {
       baselineDirs: [dirs[0]],
       resamples: 200,
       resolveSuite: async () => ({ description: 'A synthetic suite for the browser test.', aggregate: simpleAggregate }),
-    });
+    };
+    // The main page has its texts gzip'd (as big reports do); the plain variant is checked too.
+    await writeReports(dirs.slice(1), { html: file }, { ...opts, compressTexts: true });
+    await writeReports(dirs.slice(1), { html: plainFile }, { ...opts, compressTexts: false });
     browser = await launch();
     opened = await openReport(browser, file);
   }, 120_000);
@@ -98,6 +102,18 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     await page.screenshot({ path: join(OUT, 'items.png'), fullPage: false });
     await page.fill('#f-search', '');
     expect(opened.problems).toEqual([]);
+  });
+
+  it('the variant with plain (uncompressed) texts works the same', async () => {
+    const plain = await openReport(browser, plainFile);
+    await plain.page.waitForSelector('body[data-texts="ready"]', { timeout: 20_000 });
+    await plain.page.fill('#f-search', 'payload');
+    await plain.page.waitForFunction(() => /of [12] items/.test(document.querySelector('#page-info')?.textContent ?? ''));
+    await plain.page.locator('#item-list .item-head').first().click();
+    expect((await plain.page.locator('#item-list .text').allTextContents()).join('')).toContain('<script>window.__pwned=1</script>');
+    expect(await plain.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(plain.problems).toEqual([]);
+    await plain.page.close();
   });
 
   it('full-page screenshot', async () => {

@@ -33,16 +33,11 @@
       ' (from ' + su.resamples.join(' / ') + ' resamples: fewer than ' + data.resamples + ' because this suite\'s formula is slow to recompute).' : '.') : 'No intervals for this suite.') +
       (su.baseline ? ' Δ: paired difference to baseline ' + su.baseline.label + ' over ' + su.baseline.matched.join(' / ') + ' matched items.' : '')));
     if (su.note) s.appendChild(RM.el('p', { class: 'warn', text: su.note }));
-    var grid = RM.el('div', { class: 'two' });
-    grid.appendChild(RM.suiteTable(data, su));
-    var charts = RM.el('div');
-    RM.chartsFor(data, 'suite:' + su.name).forEach(function (c) { charts.appendChild(c); });
-    grid.appendChild(charts);
-    s.appendChild(grid);
+    s.appendChild(RM.suiteTable(data, su));
+    var charts = RM.chartsFor(data, 'suite:' + su.name).concat(RM.chartsFor(data, 'adversarial:' + su.name));
     var heat = RM.languageHeatmap(data, su);
-    if (heat) s.appendChild(heat);
-    var adv = RM.chartsFor(data, 'adversarial:' + su.name);
-    if (adv.length) s.appendChild(RM.el('div', { class: 'two' }, adv));
+    if (heat) charts.push(heat);
+    if (charts.length) s.appendChild(RM.el('div', { class: 'two charts' }, charts));
     var tableNames = [];
     su.tables.forEach(function (t) { if (t) Object.keys(t).forEach(function (k) { if (tableNames.indexOf(k) < 0) tableNames.push(k); }); });
     if (tableNames.length) {
@@ -72,7 +67,7 @@
           RM.el('td', { class: 'num', text: RM.fmt(c.raw.accuracy, 100) }),
           RM.el('td', { class: 'num', text: RM.fmt(c.raw.ece, 100) }),
           RM.el('td', { class: 'num', text: RM.fmt(c.raw.brier, 1, 3) }),
-          RM.el('td', { class: 'num', text: RM.fmt(c.fitted.temperature, 1, 2) }),
+          RM.el('td', { class: 'num', text: c.fitted.temperature >= 999 ? '≥ 1000 (no signal)' : RM.fmt(c.fitted.temperature, 1, 2) }),
           RM.el('td', { class: 'num', text: RM.fmt(c.fitted.ece, 100) }),
           RM.el('td', { class: 'num', text: RM.fmt(c.fitted.brier, 1, 3) })));
       });

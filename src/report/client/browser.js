@@ -20,6 +20,7 @@ RM.itemBrowser = function (data) {
   var state = { suite: -1, subset: -1, model: -1, outcome: '', disagree: false, q: '', page: 0 };
   var texts = null;
   var lowered = null;
+  var opened = {};
 
   var s = RM.section('items', 'Items',
     'Every item of every suite with each model\'s result. Filter by suite, subset, outcome or disagreement between models, or search the prompt and answers; ' +
@@ -154,13 +155,19 @@ RM.itemBrowser = function (data) {
       RM.el('span', { class: 'badges' }, models.map(function (_, m) { return badge(m, it.result[m][i]); })),
       RM.el('code', { text: it.key[i] }),
       RM.el('span', { class: 'muted', text: (su ? su.name : '?') + ' / ' + it.labels[it.subset[i]] + (it.lang[i] >= 0 ? ' / ' + it.labels[it.lang[i]] : '') }));
+    if (texts && it.prompt[i] >= 0) {
+      var p = texts[it.prompt[i]];
+      header.appendChild(RM.el('span', { class: 'preview', text: p.length > 140 ? p.slice(0, 140) + '…' : p }));
+    }
     var wrap = RM.el('div', { class: 'item', 'data-item': String(i) }, header);
+    var show = function () { wrap.appendChild(detail(i)); header.setAttribute('aria-expanded', 'true'); };
     header.addEventListener('click', function () {
       var open = wrap.querySelector('.item-detail');
-      if (open) { wrap.removeChild(open); header.setAttribute('aria-expanded', 'false'); return; }
-      wrap.appendChild(detail(i));
-      header.setAttribute('aria-expanded', 'true');
+      if (open) { wrap.removeChild(open); header.setAttribute('aria-expanded', 'false'); delete opened[i]; return; }
+      opened[i] = true;
+      show();
     });
+    if (opened[i]) show();
     return wrap;
   }
 
@@ -200,14 +207,8 @@ RM.itemBrowser = function (data) {
     RM.texts().then(function (t) {
       texts = t;
       lowered = t.map(function (x) { return x.toLowerCase(); });
-      if (state.q) render(true);
-      else {
-        // Redraw details opened before the texts arrived.
-        list.querySelectorAll('.item-detail').forEach(function (d) {
-          var wrap = d.parentNode;
-          wrap.replaceChild(detail(Number(wrap.getAttribute('data-item'))), d);
-        });
-      }
+      // Redraw with the texts (open items stay open).
+      render(!!state.q);
       document.body.setAttribute('data-texts', 'ready');
     }, function (err) { status.textContent = String(err && err.message || err); });
   };
