@@ -110,7 +110,11 @@ export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[
     for (const m of members) {
       const scores: number[] = [];
       for (let i = 0; i < refRequests.length; i += REF_BATCH) {
-        scores.push(...(await scoreChecked(m, refRequests.slice(i, i + REF_BATCH))));
+        try {
+          scores.push(...(await scoreChecked(m, refRequests.slice(i, i + REF_BATCH))));
+        } catch (err) {
+          throw new UserError(`ensemble ${config.name}: scoring the reference set (${ref.file}) with member "${m.name}": ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
       refRaw.push(scores);
       m.refMean = mean(scores);

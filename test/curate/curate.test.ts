@@ -215,6 +215,13 @@ describe('rmgauge curate --best-of-n', () => {
 });
 
 describe('rmgauge curate refusals', () => {
+  it('exits 1 when no row could be scored', async () => {
+    fixture();
+    const data = join(dir, 'unknown.jsonl');
+    writeFileSync(data, JSON.stringify({ id: 'nobody', prompt: 'q', chosen: 'a', rejected: 'b' }) + '\n');
+    expect(await command.run(['--data', data, '--model', `scores:${join(dir, 'a.jsonl')}`, '--out', join(dir, 'none.jsonl'), '--quiet'])).toBe(1);
+    expect(stderr.join('')).toMatch(/no row could be scored \(1 failed\)/);
+  });
   it('needs --data, --model and --out; refuses unknown extensions and a missing file', async () => {
     await expect(command.run(['--data', 'x.jsonl'])).rejects.toThrow(/needs --data, --model and --out/);
     await expect(command.run(['--data', join(dir, 'nope.jsonl'), '--model', 'baseline:length', '--out', join(dir, 'o.jsonl')])).rejects.toThrow(/not found/);

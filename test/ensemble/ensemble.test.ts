@@ -84,6 +84,11 @@ describe('ensemble with z-scored members', () => {
     expect((await e.score([req(P1, 'c1')]))[0]).toBeCloseTo(0.6779451995700385, 12);
     await expect(e.score([req(P2, 'c1')])).rejects.toThrow(/no reference responses/);
   });
+  it('names the member and the reference file when the reference set cannot be scored', async () => {
+    await expect(buildEnsemble(config({}), [{ name: 'x', scorer: table('X', { r1: 1 }), normalise: 'zscore' }])).rejects.toThrow(
+      /ensemble duo: scoring the reference set \(ref\.jsonl\) with member "x": no value for r2/,
+    );
+  });
   it('refuses a member that gives every reference response the same reward', async () => {
     const flat = { r1: 5, r2: 5, r3: 5 };
     await expect(buildEnsemble(config({}), [{ name: 'f', scorer: table('F', flat), normalise: 'zscore' }])).rejects.toThrow(/same reward.*cannot z-score/);

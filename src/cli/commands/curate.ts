@@ -133,6 +133,10 @@ export const command: Command = {
         `curate: ${summary.rows} rows, ${summary.written} written to ${out}${bandText}; ${summary.malformed} malformed, ${summary.failed} failed\n`,
       );
     }
+    if (Number(summary.rows) > 0 && Number(summary.written) === 0 && Number(summary.failed) > 0) {
+      process.stderr.write(`curate: no row could be scored (${summary.failed} failed); see the messages above\n`);
+      return 1;
+    }
     return 0;
   },
 };
