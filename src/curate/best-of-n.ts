@@ -20,6 +20,7 @@ export interface BestOfNOptions {
   batchSize: number;
   limit?: number;
   log: (line: string) => void;
+  progress?: (rows: number) => void;
 }
 
 interface Pending {
@@ -141,6 +142,7 @@ export async function bestOfN(opts: BestOfNOptions): Promise<Record<string, unkn
       await flush(batch);
       batch = [];
       pendingCandidates = 0;
+      opts.progress?.(rows);
     }
   }
   await flush(batch);

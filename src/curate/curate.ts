@@ -24,6 +24,8 @@ export interface CurateOptions {
   smoothingTemperature: number;
   limit?: number;
   log: (line: string) => void;
+  /** Called after each scored batch with the rows read so far. */
+  progress?: (rows: number) => void;
 }
 
 interface Pending {
@@ -135,6 +137,7 @@ export async function curatePairs(opts: CurateOptions): Promise<Record<string, u
       if (batch.length >= opts.batchSize) {
         await flush(batch);
         batch = [];
+        opts.progress?.(rowsSeen);
       }
     }
     await flush(batch);

@@ -112,11 +112,21 @@ export const command: Command = {
       ...onnxFlagValues(values),
     });
     const log = (line: string) => process.stderr.write(line + '\n');
+    const t0 = Date.now();
+    let lastShown = t0;
+    const progress = values.quiet
+      ? undefined
+      : (rows: number) => {
+          const now = Date.now();
+          if (now - lastShown < 5000) return;
+          lastShown = now;
+          log(`curate: ${rows} rows scored (${Math.round(rows / ((now - t0) / 1000))}/s)`);
+        };
     let summary: Record<string, unknown>;
     try {
       summary = mode
-        ? await bestOfN({ data, out, scorer, mode, floor, format, batchSize, limit, log })
-        : await curatePairs({ data, out, scorer, bands, actions, format, batchSize, smoothingTemperature: temperature, limit, log });
+        ? await bestOfN({ data, out, scorer, mode, floor, format, batchSize, limit, log, progress })
+        : await curatePairs({ data, out, scorer, bands, actions, format, batchSize, smoothingTemperature: temperature, limit, log, progress });
     } finally {
       await scorer.close?.();
     }
