@@ -32,10 +32,13 @@ export function cachedCommit(cache: string, repoId: string, revision: string): s
 
 /** The cached file for (repo, revision, path), or null. */
 export function findCached(cache: string, repoId: string, revision: string, path: string): string | null {
-  const commit = cachedCommit(cache, repoId, revision);
-  if (!commit) return null;
-  const file = join(repoFolder(cache, repoId), 'snapshots', commit, path);
-  return existsSync(file) ? file : null;
+  // snapshots/<commit> via refs/<revision>, else a snapshots/<revision> folder put there by hand.
+  for (const snapshot of new Set([cachedCommit(cache, repoId, revision), revision])) {
+    if (!snapshot) continue;
+    const file = join(repoFolder(cache, repoId), 'snapshots', snapshot, path);
+    if (existsSync(file)) return file;
+  }
+  return null;
 }
 
 export function expectedCachePath(cache: string, repoId: string, revision: string, path: string): string {

@@ -66,7 +66,7 @@ export function offlineMessage(m: DatasetManifest, path: string, cache: string, 
   return [
     `dataset file ${m.hf_id}/${path} (revision ${m.revision}) is not cached and could not be downloaded: ${reason}.`,
     `Provide it in one of these ways:`,
-    `  - pass the file or a folder with --data <path>`,
+    `  - pass the file or a folder with --data <path> (or try the bundled sample with --sample)`,
     `  - put it at ${expectedCachePath(cache, m.hf_id, m.revision, path)}`,
     `  - on a machine with network: huggingface-cli download ${m.hf_id} ${path} --repo-type dataset --revision ${m.revision}, then copy ${cache}`,
   ].join('\n');

@@ -110,3 +110,13 @@ describe('Hub downloads into the Hugging Face cache layout', () => {
     expect(findCached(cache, 'allenai/reward-bench-2', COMMIT, 'data/test-00000-of-00001.parquet')).toBe(join(snap, 'test-00000-of-00001.parquet'));
   });
 });
+
+describe('a file placed by hand where the offline message says', () => {
+  it('is found under snapshots/<revision> when no refs file exists', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'rmg-hub-'));
+    const snap = join(cache, 'datasets--org--set', 'snapshots', 'main', 'data');
+    mkdirSync(snap, { recursive: true });
+    writeFileSync(join(snap, 'f.jsonl'), '{}\n');
+    expect(findCached(cache, 'org/set', 'main', 'data/f.jsonl')).toBe(join(snap, 'f.jsonl'));
+  });
+});
