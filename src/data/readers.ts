@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { DataError } from '../errors.js';
 import type { Row } from '../suites/types.js';
 
@@ -77,7 +78,7 @@ function normaliseParquetValue(v: unknown): unknown {
 export async function readParquet(file: string): Promise<Row[]> {
   try {
     const buffer = await asyncBufferFromFile(file);
-    const rows = (await parquetReadObjects({ file: buffer })) as Row[];
+    const rows = (await parquetReadObjects({ file: buffer, compressors })) as Row[];
     return rows.map((r) => normaliseParquetValue(r) as Row);
   } catch (err) {
     throw new DataError(file, undefined, undefined, `cannot read parquet (${(err as Error).message})`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/readers.js';
@@ -47,6 +48,15 @@ describe('table readers', () => {
       { id: 7, chosen: ['a'], prompt: 'p1' },
       { id: 8, chosen: ['b', 'c'], prompt: 'p2' },
     ]);
+  });
+
+  it('reads gzip-compressed parquet (not only snappy)', async () => {
+    const buf = parquetWriteBuffer({
+      columnData: [{ name: 'id', data: ['x', 'y'], type: 'STRING' }],
+      codec: 'GZIP',
+      compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input)) },
+    } as Parameters<typeof parquetWriteBuffer>[0]);
+    expect(await readTable(file('gz.parquet', buf))).toEqual([{ id: 'x' }, { id: 'y' }]);
   });
 
   it('reports a corrupt parquet file by name', async () => {
