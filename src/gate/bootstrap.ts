@@ -58,20 +58,25 @@ export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array
   const design = buildDesign(baseline);
   const rand = rngFor(input.seed, 'gate-bootstrap', input.suite);
   const out = new Map<string, Float64Array>(targets.map((t) => [targetId(t), new Float64Array(draws)]));
+  // A cluster's first draw keeps its records as they are; repeats get renamed copies.
+  const seen = design.map((clusters) => new Uint32Array(clusters.length));
   for (let d = 0; d < draws; d++) {
     const rb: ItemRecord[] = [];
     const rc: ItemRecord[] = [];
     let copy = 0;
-    for (const clusters of design) {
+    design.forEach((clusters, s) => {
+      const times = seen[s];
+      times.fill(0);
       for (let k = 0; k < clusters.length; k++) {
-        const members = clusters[Math.floor(rand() * clusters.length)];
-        copy++;
-        for (const i of members) {
-          rb.push(resampledCopy(baseline[i], copy));
-          rc.push(resampledCopy(candidate[i], copy));
+        const j = Math.floor(rand() * clusters.length);
+        const repeat = times[j]++ > 0;
+        if (repeat) copy++;
+        for (const i of clusters[j]) {
+          rb.push(repeat ? resampledCopy(baseline[i], copy) : baseline[i]);
+          rc.push(repeat ? resampledCopy(candidate[i], copy) : candidate[i]);
         }
       }
-    }
+    });
     const resB: SuiteResult = input.aggregateBaseline(rb);
     const resC: SuiteResult = input.aggregateCandidate(rc);
     for (const t of targets) {
@@ -79,6 +84,36 @@ export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array
       const vc = readTarget(t, resC, rc, input.aggregateCandidate);
       out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
     }
+  }
+  return out;
+}
+
+/**
+ * Fast path for targets that are plain means of item results: resamples the per-item differences
+ * (same strata and clusters as above) without calling the suite's aggregate.
+ */
+export function pairedMeanBootstrap(
+  records: readonly ItemRecord[],
+  baseline: readonly number[],
+  candidate: readonly number[],
+  draws: number,
+  rand: () => number,
+): Float64Array {
+  const design = buildDesign(records);
+  const clusterSums = design.map((clusters) => clusters.map((members) => members.reduce((s, i) => s + candidate[i] - baseline[i], 0)));
+  const clusterSizes = design.map((clusters) => clusters.map((members) => members.length));
+  const out = new Float64Array(draws);
+  for (let d = 0; d < draws; d++) {
+    let sum = 0;
+    let n = 0;
+    design.forEach((clusters, s) => {
+      for (let k = 0; k < clusters.length; k++) {
+        const j = Math.floor(rand() * clusters.length);
+        sum += clusterSums[s][j];
+        n += clusterSizes[s][j];
+      }
+    });
+    out[d] = sum / n;
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import type { CeilingSpec, GateConfig, RuleSpec, Scope } from './types.js';
 
 export const DEFAULT_ALPHA = 0.05;
-export const DEFAULT_BOOTSTRAP = 2000;
+export const DEFAULT_BOOTSTRAP = 1000;
 
 /** Without --config: overall, every subset and every section of every suite in both runs. */
 export function defaultGateConfig(): GateConfig {

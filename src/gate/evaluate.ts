@@ -1,6 +1,7 @@
 // Runs a gate on two loaded runs: pairs items, expands rules, tests each one (McNemar for plain
 // means of 0/1 results, paired bootstrap otherwise), applies Holm across the gate, and decides.
 import type { LoadedRun } from '../run/run-files.js';
+import { rngFor } from '../util/random.js';
 import {
   holmAdjust,
   mcnemarTest,
@@ -8,10 +9,10 @@ import {
   pairedProportionInterval,
   summarizeBootstrap,
 } from '../metrics/paired-tests.js';
-import { pairedBootstrap } from './bootstrap.js';
+import { pairedBootstrap, pairedMeanBootstrap } from './bootstrap.js';
 import { evaluateCeilings } from './ceilings.js';
 import { pairRuns } from './pairing.js';
-import { binaryPairs, expandRules, type SuiteContext } from './rules.js';
+import { expandRules, plainMeanPairs, type SuiteContext } from './rules.js';
 import { readTarget, resolveAggregates, targetId, type SuiteAggregates, type Target } from './targets.js';
 import type { GateConfig, GateOutcome, RuleResult, RunSummary } from './types.js';
 
@@ -52,7 +53,9 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
   const expanded = expandRules(config.rules, contexts);
   const results: RuleResult[] = [];
   const bootstrapTargets = new Map<string, Target[]>();
+  // Rules resampled through the suite's aggregate, and plain means of fractional results (fast path).
   const pending: Array<{ result: RuleResult; target: Target; ctx: SuiteContext }> = [];
+  const meanPending: Array<{ result: RuleResult; pairs: NonNullable<ReturnType<typeof plainMeanPairs>> }> = [];
 
   for (const { target, spec } of expanded) {
     const ctx = contexts.find((c) => c.suite === target.suite)!;
@@ -96,9 +99,13 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       result.status = 'fail';
       result.reasons.push(`${pct(vc)} is under the floor ${pct(spec.floor)}`);
     }
-    const bin = binaryPairs(target, ctx);
-    if (bin) {
-      const counts = pairedCounts(bin.baseline, bin.candidate);
+    const plain = plainMeanPairs(target, ctx);
+    if (plain && !plain.binary) {
+      result.method = spec.significance ? 'bootstrap' : 'point';
+      result.n = plain.records.length;
+      meanPending.push({ result, pairs: plain });
+    } else if (plain) {
+      const counts = pairedCounts(plain.baseline, plain.candidate);
       const test = mcnemarTest(counts, spec.margin);
       [result.ciLow, result.ciHigh] = pairedProportionInterval(counts, config.alpha);
       result.discordant = { b: counts.b, c: counts.c };
@@ -116,26 +123,43 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     }
   }
 
+  // With B draws the smallest bootstrap p is 1/(B + 1); Holm multiplies it by up to m. Make sure a
+  // clear regression can reach significance: (B + 1) >= 2·m/alpha.
+  const resampled = [...pending, ...meanPending];
+  const family = results.filter((r) => r.pValue !== null).length + resampled.filter((p) => p.result.significance).length;
+  const needed = Math.ceil((2 * (config.correction === 'holm' ? family : 1)) / config.alpha) - 1;
+  const draws = resampled.some((p) => p.result.significance) ? Math.max(config.bootstrap, needed) : config.bootstrap;
+  if (draws > config.bootstrap) {
+    notes.push(`bootstrap raised from ${config.bootstrap} to ${draws} draws so that ${family} Holm-corrected test(s) can reach alpha ${config.alpha}`);
+  }
   for (const ctx of contexts) {
     const targets = bootstrapTargets.get(ctx.suite);
     if (!targets?.length) continue;
-    const draws = pairedBootstrap({
+    const deltas = pairedBootstrap({
       suite: ctx.suite,
       baseline: ctx.baseline,
       candidate: ctx.candidate,
       aggregateBaseline: ctx.aggBaseline,
       aggregateCandidate: ctx.aggCandidate,
       targets,
-      draws: config.bootstrap,
+      draws,
       seed,
     });
     for (const p of pending.filter((x) => x.ctx === ctx)) {
-      const s = summarizeBootstrap(draws.get(targetId(p.target))!, p.result.margin ?? 0, config.alpha);
+      const s = summarizeBootstrap(deltas.get(targetId(p.target))!, p.result.margin ?? 0, config.alpha);
       p.result.ciLow = s.ciLow;
       p.result.ciHigh = s.ciHigh;
       if (p.result.significance) p.result.pValue = s.p;
-      if (s.draws < config.bootstrap) notes.push(`${p.result.id}: ${config.bootstrap - s.draws} bootstrap draws had no value and were dropped`);
+      if (s.draws < draws) notes.push(`${p.result.id}: ${draws - s.draws} of ${draws} bootstrap draws had no value and were dropped`);
     }
+  }
+
+  for (const { result, pairs } of meanPending) {
+    const deltas = pairedMeanBootstrap(pairs.records, pairs.baseline, pairs.candidate, draws, rngFor(seed, 'gate-mean', result.id));
+    const s = summarizeBootstrap(deltas, result.margin ?? 0, config.alpha);
+    result.ciLow = s.ciLow;
+    result.ciHigh = s.ciHigh;
+    if (result.significance) result.pValue = s.p;
   }
 
   // Holm across every significance-tested rule of the gate.
@@ -169,7 +193,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     exitCode: passed ? 0 : 100,
     alpha: config.alpha,
     correction: config.correction,
-    bootstrap: config.bootstrap,
+    bootstrap: draws,
     seed,
     config: config.file,
     baseline: summary(baseline),

@@ -75,27 +75,27 @@ function targetRecords(target: Target, records: ItemRecord[]): ItemRecord[] | nu
   }
 }
 
-const isBinary = (r: ItemRecord) => r.result === 0 || r.result === 1;
-
 /**
- * The paired 0/1 results behind a target when the target is exactly their mean in both runs
- * (then McNemar is the right test); null otherwise (fractional results, failures, composites).
+ * The paired item results behind a target when the target is exactly their mean in both runs
+ * (every result present); null otherwise (failures, composites such as sections or Ties).
  */
-export function binaryPairs(target: Target, ctx: SuiteContext): { baseline: number[]; candidate: number[] } | null {
-  const idx: number[] = [];
+export function plainMeanPairs(
+  target: Target,
+  ctx: SuiteContext,
+): { baseline: number[]; candidate: number[]; records: ItemRecord[]; binary: boolean } | null {
   const recsB = targetRecords(target, ctx.baseline);
-  if (!recsB) return null;
+  if (!recsB || recsB.length === 0) return null;
   const keys = new Set(recsB.map((r) => r.key));
+  const idx: number[] = [];
   ctx.baseline.forEach((r, i) => {
     if (keys.has(r.key)) idx.push(i);
   });
-  if (idx.length === 0) return null;
   const b = idx.map((i) => ctx.baseline[i]);
   const c = idx.map((i) => ctx.candidate[i]);
-  if (!b.every(isBinary) || !c.every(isBinary)) return null;
+  const ok = (r: ItemRecord) => typeof r.result === 'number' && Number.isFinite(r.result);
+  if (!b.every(ok) || !c.every(ok)) return null;
   // The candidate's records of this target must be the same items (same subset/language labels).
-  const recsC = targetRecords(target, ctx.candidate)!;
-  if (recsC.length !== b.length) return null;
+  if (targetRecords(target, ctx.candidate)!.length !== b.length) return null;
   const vb = b.map((r) => r.result as number);
   const vc = c.map((r) => r.result as number);
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -103,5 +103,6 @@ export function binaryPairs(target: Target, ctx: SuiteContext): { baseline: numb
   const tc = readTarget(target, ctx.resCandidate, ctx.candidate, ctx.aggCandidate);
   if (tb === null || tc === null) return null;
   if (Math.abs(tb - mean(vb)) > 1e-9 || Math.abs(tc - mean(vc)) > 1e-9) return null;
-  return { baseline: vb, candidate: vc };
+  const binary = [...vb, ...vc].every((x) => x === 0 || x === 1);
+  return { baseline: vb, candidate: vc, records: b, binary };
 }
