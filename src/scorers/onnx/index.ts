@@ -17,13 +17,37 @@ import { ScoreCache, fingerprintFiles } from './score-cache.js';
 import { checkBatchParity } from './parity-check.js';
 
 export const DEFAULT_MAX_LENGTH = 2048;
-export const DEFAULT_MAX_BATCH_TOKENS = 16384;
+/**
+ * Batch budgets (rows x longest row). On CPU small batches run as fast per token as large ones and
+ * waste less on padding and on attention over padded length; GPUs want large batches.
+ */
+export const DEFAULT_MAX_BATCH_TOKENS = { cpu: 2048, gpu: 16384 } as const;
+/** Most batches in flight at once on CPU (each on its own libuv worker; libuv has 4 by default). */
+export const MAX_PARALLEL_RUNS = 4;
+
+/**
+ * How `threads` CPU threads are used. On CPU, several single-batch runs in parallel (data
+ * parallelism) beat one run spread over all threads: no per-operator synchronisation, which is
+ * also far less sensitive to other processes on the machine. GPUs run one batch at a time.
+ */
+export function threadPlan(device: Device, threads: number): { parallelRuns: number; intraOpThreads: number } {
+  if (device !== 'cpu') return { parallelRuns: 1, intraOpThreads: threads };
+  const parallelRuns = Math.max(1, Math.min(MAX_PARALLEL_RUNS, threads));
+  return { parallelRuns, intraOpThreads: Math.max(1, Math.floor(threads / parallelRuns)) };
+}
 
 interface Row extends Encoded {
   key: string;
 }
 
-export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOptions): Promise<Scorer> {
+/** Instrumentation for benchmarks: sees every batch the scorer runs, in order. */
+export interface OnnxScorerHooks {
+  onBatch?(rows: Encoded[]): void;
+  /** After the batch ran: milliseconds spent building feeds and in session.run. */
+  onBatchDone?(rows: Encoded[], ms: number): void;
+}
+
+export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOptions, hooks: OnnxScorerHooks = {}): Promise<Scorer> {
   const device: Device = opts.device ?? 'cpu';
   if (!['cpu', 'cuda', 'webgpu'].includes(device)) throw new UserError(`--device must be cpu, cuda or webgpu, got "${device}"`);
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
@@ -31,11 +55,13 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   if (truncationSide !== 'left' && truncationSide !== 'right') {
     throw new UserError(`--truncation-side must be left or right, got "${String(truncationSide)}"`);
   }
-  const maxBatchTokens = opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
+  const maxBatchTokens = opts.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS[device === 'cpu' ? 'cpu' : 'gpu'];
   if (!(Number.isInteger(maxBatchTokens) && maxBatchTokens > 0)) {
     throw new UserError(`--max-batch-tokens must be a positive integer, got ${maxBatchTokens}`);
   }
   const threads = opts.threads ?? availableParallelism();
+  if (!(Number.isInteger(threads) && threads > 0)) throw new UserError(`--threads must be a positive integer, got ${threads}`);
+  const plan = threadPlan(device, threads);
 
   const layout = readLayout(ref, opts.cwd, opts.variant);
   const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
@@ -44,7 +70,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   const optimizedGraphFile = opts.graphCache
     ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}.onnx`)
     : undefined;
-  const session = await createSession({ modelFile: layout.modelFile, device, threads, optimizedGraphFile });
+  const session = await createSession({ modelFile: layout.modelFile, device, threads: plan.intraOpThreads, optimizedGraphFile });
   let encoder: ConversationEncoder;
   let graph: ReturnType<typeof inspectGraph>;
   try {
@@ -99,8 +125,12 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     cost: (r) => r.ids.length,
     maxBatchTokens,
     maxBatchSize,
+    concurrency: plan.parallelRuns,
     runBatch: async (rows) => {
+      hooks.onBatch?.(rows);
+      const t0 = performance.now();
       const scores = await run(rows);
+      hooks.onBatchDone?.(rows, performance.now() - t0);
       cache?.putMany(ns, rows.map((r, i) => [r.key, scores[i]]));
       return scores;
     },
@@ -145,6 +175,8 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         variant: layout.variant ?? null,
         device,
         threads,
+        intraOpThreads: plan.intraOpThreads,
+        parallelRuns: plan.parallelRuns,
         maxLength,
         truncationSide,
         maxBatchTokens,
