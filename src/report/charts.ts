@@ -197,8 +197,33 @@ function reliabilityChart(data: ReportData, su: SuiteReport): ChartSpec | null {
   };
 }
 
+/** Overall score per suite, one bar per model: the leaderboard at a glance. */
+function leaderboardChart(data: ReportData): ChartSpec | null {
+  const suites = data.suites.filter((su) => su.rows.some((r) => r.name === 'score'));
+  if (suites.length === 0) return null;
+  const overall = (su: SuiteReport) => su.rows.find((r) => r.name === 'score')!;
+  const series = data.models.map((m, mi) => ({
+    label: m.label,
+    values: suites.map((su) => r2(overall(su).cells[mi]?.score, su.scale)),
+    errors: suites.map((su): [number, number] | null => {
+      const c = overall(su).cells[mi];
+      return c && typeof c.lo === 'number' && typeof c.hi === 'number' ? [r2(c.lo, su.scale)!, r2(c.hi, su.scale)!] : null;
+    }),
+  }));
+  const all100 = suites.every((su) => su.scale === 100);
+  return {
+    id: 'leaderboard',
+    title: 'Overall score per suite',
+    explain: 'Higher is better; whiskers are 95% bootstrap intervals.',
+    place: 'leaderboard',
+    config: barChart(suites.map((su) => short(su.name)), series, all100 ? 'score (×100)' : 'score', all100 ? 100 : undefined),
+  };
+}
+
 export function buildCharts(data: ReportData): ChartSpec[] {
   const out: ChartSpec[] = [];
+  const lb = leaderboardChart(data);
+  if (lb) out.push(lb);
   for (const su of data.suites) {
     const bars = suiteBars(data, su);
     if (bars) out.push(bars);

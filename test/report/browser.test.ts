@@ -55,8 +55,8 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
         return { id: c.getAttribute('data-chart'), w: c.width, painted };
       }),
     );
-    // 3 suites × (bars, margins, reliability)
-    expect(stats.length).toBe(9);
+    // the leaderboard chart, then 3 suites × (bars, margins, reliability)
+    expect(stats.length).toBe(10);
     for (const s of stats) {
       expect(s.w, s.id ?? '').toBeGreaterThan(100);
       expect(s.painted, s.id ?? '').toBeGreaterThan(500);

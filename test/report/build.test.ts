@@ -133,7 +133,7 @@ describe('buildReportData', () => {
     expect(cal[0]!.raw.n).toBe(20);
     expect(cal[1]).toBeNull();
     expect(data.suites[0].margins!.counts[0]!.reduce((x, y) => x + y, 0)).toBe(20);
-    expect(data.charts.map((c) => c.id)).toEqual(['bars-s', 'margins-s', 'reliability-s']);
+    expect(data.charts.map((c) => c.id)).toEqual(['leaderboard', 'bars-s', 'margins-s', 'reliability-s']);
   });
 
   it('the page embeds hostile text only as escaped JSON', async () => {

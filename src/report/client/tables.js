@@ -44,14 +44,17 @@ RM.leaderboard = function (data) {
     body.appendChild(tr);
   }
   data.models.forEach(function (m, mi) {
-    var tr = RM.el('tr', null, RM.el('td', null, RM.el('span', { class: 'swatch', style: 'background:' + RM.color(mi) }), m.label));
+    var tr = RM.el('tr', null, RM.el('td', { class: 'model' }, RM.el('span', { class: 'swatch', style: 'background:' + RM.color(mi) }), m.label));
     data.suites.forEach(function (su) {
       var row = su.rows.find(function (r) { return r.name === 'score'; });
       tr.appendChild(RM.scoreCell(row ? row.cells[mi] : null, su.scale));
     });
     body.appendChild(tr);
   });
-  s.appendChild(RM.el('div', { class: 'scroll' }, RM.el('table', { class: 'grid' }, RM.el('thead', null, head), body)));
+  var table = RM.el('div', { class: 'scroll' }, RM.el('table', { class: 'grid' }, RM.el('thead', null, head), body));
+  var charts = RM.chartsFor(data, 'leaderboard');
+  s.appendChild(table);
+  if (charts.length) s.appendChild(RM.el('div', { class: 'two charts' }, charts));
   if (base) s.appendChild(RM.explain('Δ is the paired difference model − baseline on the items both runs scored, with its 95% interval (same resampled items for both). ' +
     'Green: the whole interval is above 0 (a real improvement at this confidence); red: below 0; grey: not distinguishable.'));
   return s;
@@ -59,7 +62,7 @@ RM.leaderboard = function (data) {
 
 var GROUP_TITLES = {
   overall: null,
-  section: 'Sections (weighted or averaged groups of subsets)',
+  section: 'Sections (as the suite defines them: weighted groups of subsets, master keys, difficulty levels…)',
   subset: 'Subsets',
   language: 'Languages',
   metric: 'Other numbers the suite reports (raw values, not ×100)',
