@@ -99,6 +99,8 @@ function uniqueNames(inputs: MemberInput[]): string[] {
 
 export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[]): Promise<EnsembleScorer> {
   if (inputs.length === 0) throw new UserError(`ensemble ${config.name}: no members`);
+  const noScores = inputs.find((m) => !m.scorer.score);
+  if (noScores) throw new UserError(`ensemble ${config.name}: member ${noScores.scorer.info.spec} gives no pointwise scores (judges cannot be ensemble members)`);
   const names = uniqueNames(inputs);
   const members: EnsembleMember[] = inputs.map((m, i) => ({ name: names[i], scorer: m.scorer, normalise: m.normalise }));
   const ref = config.reference;

@@ -154,6 +154,10 @@ describe('members and ensemble side by side', () => {
     expect(await mk('min', 'B')).not.toBe(base);
     expect(await mk('mean', 'B2')).not.toBe(base);
   });
+  it('refuses a member without pointwise scores', async () => {
+    const judge: Scorer = { info: { spec: 'judge:x', kind: 'judge', label: 'x', fingerprint: 'x' }, judge: async () => ({ parseFailed: true }) };
+    await expect(buildEnsemble(config({ reference: undefined }), [{ scorer: judge, normalise: 'none' }])).rejects.toThrow(/member judge:x gives no pointwise scores/);
+  });
   it('a member returning NaN is an error naming it', async () => {
     const bad: Scorer = { info: { spec: 't:bad', kind: 't', label: 'bad', fingerprint: 'b' }, score: async (r) => r.map(() => NaN) };
     const e = await buildEnsemble(config({ reference: undefined }), [{ scorer: bad, normalise: 'none' }]);
