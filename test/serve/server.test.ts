@@ -176,9 +176,10 @@ describe('micro-batching and shutdown', () => {
     expect((await c.json()).rewards).toEqual([3]);
   });
   it('close() finishes in-flight requests, then refuses new connections', async () => {
-    const s = await startRewardServer({ port: 0, scorer: numberScorer(300) });
+    const scorer = numberScorer(300);
+    const s = await startRewardServer({ port: 0, scorer });
     const inflight = post(`${s.url}/get_reward`, { query: ['r=5'] });
-    await new Promise((r) => setTimeout(r, 100)); // the request is now waiting on the model
+    while (scorer.calls.length === 0) await new Promise((r) => setTimeout(r, 5)); // now waiting on the model
     const t0 = Date.now();
     await s.close();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
