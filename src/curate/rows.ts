@@ -78,7 +78,12 @@ async function* csvRows(file: string): AsyncGenerator<SourceRow> {
 
 async function* parquetRows(file: string): AsyncGenerator<SourceRow> {
   const buffer = await asyncBufferFromFile(file);
-  const metadata = await parquetMetadataAsync(buffer);
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (err) {
+    throw new UserError(`${file}: cannot read parquet (${(err as Error).message})`);
+  }
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
