@@ -58,6 +58,22 @@ describe('score cache', () => {
     }
   });
 
+  it('--graph-cache saves the optimised graph once and loads it afterwards, with the same scores', async () => {
+    const cacheDir = tempDir();
+    const { readdirSync } = await import('node:fs');
+    const s1 = await createOnnxScorer(LLAMA, 'onnx:x', options({ cacheDir, graphCache: true }));
+    const a = await s1.score!(reqs);
+    await s1.close?.();
+    const saved = readdirSync(join(cacheDir, 'onnx-graphs'));
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatch(/^[0-9a-f]{24}-cpu-t2\.onnx$/);
+    const s2 = await createOnnxScorer(LLAMA, 'onnx:x', options({ cacheDir, graphCache: true }));
+    const b = await s2.score!(reqs);
+    b.forEach((v, i) => expect(Math.abs(v - a[i])).toBeLessThan(1e-6));
+    b.forEach((v, i) => expect(Math.abs(v - llama.cases[i].logit)).toBeLessThan(1e-5));
+    await s2.close?.();
+  });
+
   it('identical conversations requested concurrently are computed once', async () => {
     const s = await createOnnxScorer(LLAMA, 'onnx:x', options());
     const out = await Promise.all([s.score!([reqs[0], reqs[1]]), s.score!([reqs[1], reqs[0]]), s.score!([reqs[0]])]);

@@ -76,6 +76,17 @@ describe('rmgauge score', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('works with any pointwise scorer from the registry (baseline:length scores the completion length)', () => {
+    const file = jsonl([
+      { question: 'q', answer: 'four' },
+      { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '東京' }] },
+      { prompt: 'p', response: '' },
+    ]);
+    const r = rmgauge(['--model', 'baseline:length', '--input', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).score)).toEqual([4, 2, 0]);
+  });
+
   it('refuses missing arguments and bad flag values with one line', () => {
     expect(rmgauge(['--input', input]).stderr).toMatch(/score needs --model/);
     expect(rmgauge(['--model', `onnx:${LLAMA}`, '--input', '/nope.jsonl']).stderr).toMatch(/input file not found: \/nope\.jsonl/);
