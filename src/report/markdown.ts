@@ -17,7 +17,7 @@ const num = (v: number | null | undefined, scale: number, signed = false): strin
 };
 
 /** `74.3 [72.0, 76.5] · Δ +2.2 [+0.4, +4.0] ▲` */
-export function mdCell(c: Cell | null | undefined, scale: number): string {
+export function mdCell(c: Cell | null | undefined, scale: number, directional = true): string {
   if (!c) return 'not run';
   let s = num(c.score, scale);
   if (c.score === null && c.reason) s += ` (${esc(c.reason)})`;
@@ -26,8 +26,8 @@ export function mdCell(c: Cell | null | undefined, scale: number): string {
     s += ` · Δ ${num(c.delta, scale, true)}`;
     if (typeof c.dlo === 'number' && typeof c.dhi === 'number') {
       s += ` [${num(c.dlo, scale, true)}, ${num(c.dhi, scale, true)}]`;
-      if (c.dlo > 0) s += ' ▲';
-      else if (c.dhi < 0) s += ' ▼';
+      if (directional && c.dlo > 0) s += ' ▲';
+      else if (directional && c.dhi < 0) s += ' ▼';
     }
   }
   if (c.errors) s += ` · ${c.errors} failed`;
@@ -57,7 +57,8 @@ function suiteDetail(data: ReportData, s: SuiteReport): string {
   const rows = s.rows.map((r) => {
     const scale = r.group === 'metric' ? 1 : s.scale;
     const label = r.group === 'overall' ? '**Overall**' : `${r.group}: ${esc(r.label)}`;
-    return [label, ...(hasBase ? [mdCell(r.baseline, scale)] : []), ...r.cells.map((c) => mdCell(c, scale))];
+    const dir = r.group !== 'metric'; // raw metrics have no known good direction
+    return [label, ...(hasBase ? [mdCell(r.baseline, scale, dir)] : []), ...r.cells.map((c) => mdCell(c, scale, dir))];
   });
   const parts = [`<details><summary>${esc(s.name)}: ${s.rows.length} rows</summary>`, ''];
   if (s.description) parts.push(esc(s.description), '');

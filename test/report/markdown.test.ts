@@ -52,6 +52,8 @@ describe('Markdown cells', () => {
     expect(mdCell({ score: null, reason: 'no items' }, 100)).toBe('— (no items)');
     expect(mdCell(null, 100)).toBe('not run');
     expect(mdCell({ score: 0.123456, errors: 2 }, 1)).toBe('0.123 · 2 failed');
+    // A raw metric has no known good direction: no arrow.
+    expect(mdCell({ score: 0.5, delta: 0.1, dlo: 0.02, dhi: 0.18 }, 1, false)).toBe('0.500 · Δ +0.100 [+0.020, +0.180]');
   });
 
   it('escapes untrusted text', () => {

@@ -15,7 +15,9 @@ RM.scoreCell = function (cell, scale, raw) {
   }
   if (RM.isNum(cell.delta)) {
     var cls = 'delta';
-    if (RM.isNum(cell.dlo) && cell.dlo > 0) cls += ' up';
+    // Raw metrics have no known good direction: their deltas stay uncoloured.
+    if (raw) cls += '';
+    else if (RM.isNum(cell.dlo) && cell.dlo > 0) cls += ' up';
     else if (RM.isNum(cell.dhi) && cell.dhi < 0) cls += ' down';
     var f = function (v) { return raw ? (v > 0 ? '+' : '') + RM.fmtRaw(v) : RM.fmtSigned(v, scale); };
     var text = 'Δ ' + f(cell.delta);
