@@ -69,10 +69,16 @@ async function* csvRows(file: string): AsyncGenerator<SourceRow> {
   const parser = createReadStream(file).pipe(
     parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
   );
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number; invalid_field_length: number } }>) {
-    const row: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(rec.record)) row[k] = csvCell(v);
-    yield { pos: rec.info.lines, row };
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
+      const row: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rec.record)) row[k] = csvCell(v);
+      yield { pos: rec.info.lines, row };
+    }
+  } catch (err) {
+    // A CSV syntax error (an unclosed quote) cannot be skipped: the rest of the file is ambiguous.
+    const e = err as { lines?: number; message: string };
+    throw new UserError(`${file}${e.lines ? `: line ${e.lines}` : ''}: cannot parse CSV (${e.message})`);
   }
 }
 

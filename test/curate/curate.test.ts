@@ -227,6 +227,8 @@ describe('rmgauge curate refusals', () => {
     await expect(command.run(['--data', join(dir, 'nope.jsonl'), '--model', 'baseline:length', '--out', join(dir, 'o.jsonl')])).rejects.toThrow(/not found/);
     writeFileSync(join(dir, 'x.txt'), 'hi');
     await expect(command.run(['--data', join(dir, 'x.txt'), '--model', 'baseline:length', '--out', join(dir, 'o.jsonl')])).rejects.toThrow(/unsupported data file/);
+    writeFileSync(join(dir, 'bad.csv'), 'id,prompt,chosen,rejected\n1,q,a,b\n2,"q,a,b\n');
+    await expect(command.run(['--data', join(dir, 'bad.csv'), '--model', 'baseline:length', '--out', join(dir, 'o.jsonl')])).rejects.toThrow(/bad\.csv: line \d+: cannot parse CSV/);
     writeFileSync(join(dir, 'bad.parquet'), 'not parquet at all');
     await expect(command.run(['--data', join(dir, 'bad.parquet'), '--model', 'baseline:length', '--out', join(dir, 'o.jsonl')])).rejects.toThrow(/bad\.parquet: cannot read parquet/);
     expect(existsSync(join(dir, 'o.jsonl.tmp-' + process.pid))).toBe(false);
