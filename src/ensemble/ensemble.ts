@@ -103,7 +103,8 @@ export async function buildEnsemble(config: EnsembleConfig, inputs: MemberInput[
   if (noScores) throw new UserError(`ensemble ${config.name}: member ${noScores.scorer.info.spec} gives no pointwise scores (judges cannot be ensemble members)`);
   const names = uniqueNames(inputs);
   const members: EnsembleMember[] = inputs.map((m, i) => ({ name: names[i], scorer: m.scorer, normalise: m.normalise }));
-  const ref = config.reference;
+  // The reference set is scored only when something needs it (z-scores, a transform).
+  const ref = members.some((m) => m.normalise === 'zscore') || config.transform ? config.reference : undefined;
   const refRequests: ScoreRequest[] = ref ? ref.conversations.map((c) => ({ prompt: c.prompt, completion: c.completion })) : [];
 
   // Member rewards on the reference set → z-score statistics.

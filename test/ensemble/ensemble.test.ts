@@ -89,6 +89,11 @@ describe('ensemble with z-scored members', () => {
       /ensemble duo: scoring the reference set \(ref\.jsonl\) with member "x": no value for r2/,
     );
   });
+  it('does not score the reference set when nothing needs it', async () => {
+    const e = await buildEnsemble(config({}), [{ name: 'x', scorer: table('X', { c1: 2 }), normalise: 'none' }]);
+    expect(await e.score([req(P1, 'c1')])).toEqual([2]);
+    expect((e.info.details as { reference: unknown }).reference).toBeNull();
+  });
   it('refuses a member that gives every reference response the same reward', async () => {
     const flat = { r1: 5, r2: 5, r3: 5 };
     await expect(buildEnsemble(config({}), [{ name: 'f', scorer: table('F', flat), normalise: 'zscore' }])).rejects.toThrow(/same reward.*cannot z-score/);
