@@ -12,7 +12,7 @@ const OUT = join(process.cwd(), 'test-output', 'report-browser');
 const available = chromiumAvailable();
 if (!available) console.warn(`report browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
-describe.skipIf(!available)('HTML report in headless Chromium', () => {
+describe.skipIf(!available)('HTML report in headless Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
   let opened: OpenedReport;
   const file = join(OUT, 'report.html');
