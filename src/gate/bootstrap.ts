@@ -19,7 +19,13 @@ export function clusterKey(r: ItemRecord): string {
   return `k\u0000${r.key}`;
 }
 
-/** Strata (subset × language) of clusters of record indices. */
+/**
+ * Strata with fewer clusters than this are pooled into one stratum: resampling 1 item of a 1-item
+ * subset never varies, which would make a tiny subset look certain.
+ */
+export const MIN_STRATUM_CLUSTERS = 10;
+
+/** Strata (subset × language) of clusters of record indices; small strata pooled (last). */
 export function buildDesign(records: readonly ItemRecord[]): number[][][] {
   const strata = new Map<string, Map<string, number[]>>();
   records.forEach((r, i) => {
@@ -31,7 +37,10 @@ export function buildDesign(records: readonly ItemRecord[]): number[][][] {
     if (!members) clusters.set(c, (members = []));
     members.push(i);
   });
-  return [...strata.values()].map((m) => [...m.values()]);
+  const all = [...strata.values()].map((m) => [...m.values()]);
+  const big = all.filter((clusters) => clusters.length >= MIN_STRATUM_CLUSTERS);
+  const pooled = all.filter((clusters) => clusters.length < MIN_STRATUM_CLUSTERS).flat();
+  return pooled.length ? [...big, pooled] : big;
 }
 
 /** A resampled copy gets a distinct key and id (Ties ids keep their form, with a shared suffix). */

@@ -1,6 +1,6 @@
 // rmgauge gate: decide whether a candidate run is worse than a baseline run, with paired tests.
 // Entry points for the CLI and for `rmgauge bench --gate`: gateRuns() then reportGate().
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadRun } from '../run/run-files.js';
 import { defaultGateConfig, loadGateConfig } from './config.js';
@@ -47,7 +47,9 @@ export function renderJson(o: GateOutcome): string {
 export function appendStepSummary(o: GateOutcome, env: NodeJS.ProcessEnv = process.env): string | null {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return null;
-  appendFileSync(file, renderMarkdown(o, STEP_SUMMARY_CAP));
+  // The 1 MiB limit is per step: leave room for what earlier gates of this step wrote.
+  const used = existsSync(file) ? statSync(file).size : 0;
+  appendFileSync(file, renderMarkdown(o, Math.max(16 * 1024, STEP_SUMMARY_CAP - used)));
   return file;
 }
 

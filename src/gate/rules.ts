@@ -39,7 +39,14 @@ export function expandRules(specs: RuleSpec[], suites: SuiteContext[]): Expanded
       else {
         const inB = namesFor(spec.scope, s.resBaseline, s.baseline);
         const inC = new Set(namesFor(spec.scope, s.resCandidate, s.candidate));
-        const both = inB.filter((n) => inC.has(n));
+        let both = inB.filter((n) => inC.has(n));
+        if (spec.scope === 'language' && spec.name === '*') {
+          // only languages with a score of their own (M-RewardBench leaves English out of its mean)
+          both = both.filter((name) => {
+            const t: Target = { suite: s.suite, scope: 'language', name };
+            return readTarget(t, s.resBaseline, s.baseline, s.aggBaseline) !== null && readTarget(t, s.resCandidate, s.candidate, s.aggCandidate) !== null;
+          });
+        }
         names = spec.name === '*' ? both : both.includes(spec.name!) ? [spec.name] : [];
       }
       for (const name of names) {

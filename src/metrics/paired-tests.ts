@@ -161,14 +161,14 @@ export function tangoTest(counts: PairedCounts, margin: number): TestResult {
   return { p: 1 - normalCdf(z), method: 'tango', statistic: z };
 }
 
-/** Wald interval for the paired difference delta = (c − b)/n at two-sided level 1 − 2·alpha. */
+/** Wald interval for the paired difference delta = (c − b)/n at two-sided level 1 − 2·alpha, within [−1, 1]. */
 export function pairedProportionInterval(counts: PairedCounts, alpha: number): [number, number] {
   const { n, b, c } = counts;
   if (n === 0) return [NaN, NaN];
   const est = (c - b) / n;
   const se = Math.sqrt(Math.max(0, b + c - ((c - b) * (c - b)) / n)) / n;
   const z = normalQuantile(1 - alpha);
-  return [est - z * se, est + z * se];
+  return [Math.max(-1, est - z * se), Math.min(1, est + z * se)];
 }
 
 /** Linear-interpolation quantile (type 7) of sorted values. */

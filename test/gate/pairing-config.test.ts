@@ -57,8 +57,10 @@ describe('paired bootstrap design', () => {
     expect(clusterKey(r('ref:5', 'Ties'))).toBe(clusterKey(r('tied:5', 'Ties')));
     expect(clusterKey(r('ref:5', 'Ties'))).not.toBe(clusterKey(r('ref:6', 'Ties')));
     expect(clusterKey({ ...r('a', 'x'), extra: { cluster: 'g1' } })).toBe(clusterKey({ ...r('b', 'x'), extra: { cluster: 'g1' } }));
-    const design = buildDesign([r('ref:1', 'Ties'), r('tied:1', 'Ties'), r('a', 'Math'), r('b', 'Math'), r('c', 'Math', 'de')]);
-    expect(design).toEqual([[[0, 1]], [[2], [3]], [[4]]]);
+    // strata of >= 10 clusters stay apart; smaller ones are pooled into one stratum (last)
+    const math = Array.from({ length: 10 }, (_, i) => r(`m${i}`, 'Math'));
+    const design = buildDesign([r('ref:1', 'Ties'), r('tied:1', 'Ties'), ...math, r('a', 'Focus'), r('c', 'Math', 'de')]);
+    expect(design).toEqual([[[2], [3], [4], [5], [6], [7], [8], [9], [10], [11]], [[0, 1], [12], [13]]]);
   });
 
   it('resamples the same items for both runs and renames copies consistently', () => {
