@@ -169,7 +169,7 @@ export const command: Command = {
     if (isDemo) process.stderr.write(`rmgauge demo: ${DEMO.suites.join(', ')} on bundled samples, models ${DEMO.models.join(', ')}\n`);
     const runs: Array<{ dir: string; run: RunJson }> = [];
     for (const p of plans) {
-      const run = await runModel({
+      const options = {
         runDir: p.runDir,
         config: p.config,
         sample: p.sample,
@@ -177,8 +177,14 @@ export const command: Command = {
         suiteOptions: p.suiteOptions,
         resume: p.resume,
         progress: !values.quiet,
-      });
-      runs.push({ dir: p.runDir, run });
+      };
+      if (!p.resume && p.config.model.startsWith('ensemble:')) {
+        // The ensemble and each of its members side by side, from one computation of the members.
+        const { runEnsembleWithMembers } = await import('../../ensemble/bench.js');
+        runs.push(...(await runEnsembleWithMembers(options)));
+      } else {
+        runs.push({ dir: p.runDir, run: await runModel(options) });
+      }
     }
 
     if (values.json) {
