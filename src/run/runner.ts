@@ -123,7 +123,7 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
     model: scorer.info,
     datasets: previous?.datasets ?? {},
     timings: { total_s: previous?.timings.total_s ?? 0, suites: previous?.timings.suites ?? {} },
-    scorer_stats: {},
+    scorer_stats: previous?.scorer_stats ?? {},
     results: previous?.results ?? {},
   };
   if (previous && previous.model.fingerprint !== scorer.info.fingerprint) {
@@ -157,12 +157,20 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
       const progress = new Progress(`${scorer.info.label} · ${suiteName}`, todo.length, process.stderr, opts.progress !== false && todo.length > 0);
       const limit = pLimit(Math.max(1, config.concurrency));
       const evaluate = (item: Item) => suite.evaluate(item, scorer, opts.suiteOptions);
+      // Counters (requests, tokens, cost) reach run.json every few seconds, so a killed run keeps them.
+      let lastStatsWrite = Date.now();
+      const saveStats = () => {
+        run.scorer_stats = mergeCounters(previous?.scorer_stats ?? {}, scorer.stats?.() ?? {});
+        writeJsonAtomic(runFile, run);
+        lastStatsWrite = Date.now();
+      };
       await Promise.all(
         todo.map((item) =>
           limit(async () => {
             const record = await evaluateItem(item, evaluate);
             writeSync(fd, JSON.stringify(record) + '\n');
             progress.tick(record.error !== undefined);
+            if (scorer.stats && Date.now() - lastStatsWrite > 2000) saveStats();
           }),
         ),
       );
@@ -170,12 +178,16 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
 
       const records = recordsBySuite(readItemRecords(itemsFile)).get(suiteName) ?? [];
       const itemKeys = new Set(items.map((i) => i.key));
-      const result: SuiteResult = suite.aggregate(records.filter((r) => itemKeys.has(r.key)), opts.suiteOptions);
+      const suiteRecords = records.filter((r) => itemKeys.has(r.key));
+      const result: SuiteResult = suite.aggregate(suiteRecords, opts.suiteOptions);
+      if (suiteRecords.some((r) => r.verdicts?.length)) {
+        const { judgeParseStats } = await import('../suites/judge-protocols.js');
+        result.metrics = { ...result.metrics, ...judgeParseStats(suiteRecords) };
+      }
       run.results[suiteName] = result;
       const seconds = (performance.now() - suiteStart) / 1000 + (previous?.timings.suites[suiteName]?.seconds ?? 0);
       run.timings.suites[suiteName] = { seconds: round(seconds), items: items.length, items_per_s: round(todo.length / Math.max(1e-9, (performance.now() - suiteStart) / 1000)) };
-      run.scorer_stats = scorer.stats?.() ?? {};
-      writeJsonAtomic(runFile, run);
+      saveStats();
     }
   } finally {
     closeSync(fd);
@@ -186,6 +198,22 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
   run.timings.total_s = round((previous?.timings.total_s ?? 0) + (performance.now() - t0) / 1000);
   writeJsonAtomic(runFile, run);
   return run;
+}
+
+/**
+ * Scorer counters summed over the sessions of a resumed run (requests, tokens, cost, cache hits...);
+ * rates and other non-additive figures are the latest session's.
+ */
+export function mergeCounters(earlier: Record<string, unknown>, latest: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...earlier };
+  for (const [k, v] of Object.entries(latest)) {
+    const e = earlier[k];
+    if (typeof v === 'number' && typeof e === 'number' && !/(rate|ratio|share|mean|avg|agreement|p\d+)$/.test(k)) out[k] = e + v;
+    else if (v && typeof v === 'object' && !Array.isArray(v) && e && typeof e === 'object' && !Array.isArray(e)) {
+      out[k] = mergeCounters(e as Record<string, unknown>, v as Record<string, unknown>);
+    } else out[k] = v;
+  }
+  return out;
 }
 
 function round(x: number): number {
