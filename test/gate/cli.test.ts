@@ -19,10 +19,10 @@ function rmgauge(args: string[], env: Record<string, string> = {}) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
-const base = writeRun(join(dir, 'base'), rb1Records(200, 1, { seed: 10 }), { model: 'ckpt-100' });
-const same = writeRun(join(dir, 'same'), rb1Records(200, 1, { seed: 10 }), { model: 'ckpt-100-again' });
-const worse = writeRun(join(dir, 'worse'), rb1Records(200, 1, { seed: 11, shift: { 'math-prm': -0.25 } }), { model: 'ckpt-200' });
-const otherData = writeRun(join(dir, 'other'), rb1Records(200, 1, { seed: 10 }), { datasets: defaultDatasets('c'.repeat(64)) });
+const base = writeRun(join(dir, 'base'), rb1Records(300, 1, { seed: 10 }), { model: 'ckpt-100' });
+const same = writeRun(join(dir, 'same'), rb1Records(300, 1, { seed: 10 }), { model: 'ckpt-100-again' });
+const worse = writeRun(join(dir, 'worse'), rb1Records(300, 1, { seed: 11, shift: { 'math-prm': -0.2 } }), { model: 'ckpt-200' });
+const otherData = writeRun(join(dir, 'other'), rb1Records(300, 1, { seed: 10 }), { datasets: defaultDatasets('c'.repeat(64)) });
 
 describe('rmgauge gate (child process)', () => {
   it('exits 100 on a regression, with a clear table, JUnit and a step summary', () => {
@@ -33,7 +33,7 @@ describe('rmgauge gate (child process)', () => {
     expect(r.stderr).not.toContain('rmgauge:');
     expect(r.code).toBe(100);
     expect(r.stdout).toMatch(/^rmgauge gate — FAILED: \d+ of 13 rule\(s\) failed/);
-    expect(r.stdout).toMatch(/FAIL\s+rewardbench · subset math-prm\s+200/);
+    expect(r.stdout).toMatch(/FAIL\s+rewardbench · subset math-prm\s+300/);
     // the other seven subsets are untouched and pass
     expect(r.stdout.match(/PASS\s+rewardbench · subset /g)).toHaveLength(7);
     expect(r.stdout).toMatch(/FAIL rewardbench\/subset:math-prm: significantly worse than the baseline/);
