@@ -56,6 +56,26 @@ export async function runReportPerf(items = 9000, models = 5): Promise<void> {
         await opened.page.waitForSelector('body[data-texts="ready"]', { timeout: 60_000 });
         textsMs = Date.now() - t0;
         if (opened.problems.length) console.log(`  page problems: ${opened.problems.join(' | ')}`);
+        if (i === 0) {
+          // Item browser responsiveness: a filter change and a full-text search over every text.
+          const page = opened.page;
+          const info = () => page.textContent('#page-info');
+          const timed = async (act: () => Promise<void>) => {
+            const before = await info();
+            const t1 = Date.now();
+            await act();
+            await page.waitForFunction((b) => document.querySelector('#page-info')?.textContent !== b, before);
+            return Date.now() - t1;
+          };
+          const filterMs = await timed(async () => void (await page.selectOption('#f-outcome', 'wrong')));
+          const disagreeMs = await timed(() => page.check('#f-disagree'));
+          await page.selectOption('#f-outcome', '');
+          await page.uncheck('#f-disagree');
+          const searchMs = await timed(() => page.fill('#f-search', 'prime matrix'));
+          console.log(
+            `  item browser: outcome filter ${filterMs} ms, "models disagree" ${disagreeMs} ms, text search ${searchMs} ms (incl. 150 ms typing debounce); now ${await info()}`,
+          );
+        }
         await opened.page.close();
       }
       const best = Math.min(...runs);

@@ -226,7 +226,7 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
     baselines: baselines.map(modelInfo),
     suites,
     agreement: agreementMatrix(models.map((m) => keyed(m.records))),
-    items: buildItems(models, suiteNames, { maxTextChars: opts.maxTextChars ?? 4000, compress: opts.compressTexts ?? 'auto' }),
+    items: buildItems(opts.skipItems ? [] : models, suiteNames, { maxTextChars: opts.maxTextChars ?? 4000, compress: opts.compressTexts ?? 'auto' }),
     charts: [],
     notes,
   };

@@ -24,6 +24,8 @@ export interface ReportOptions {
   resolveSuite?: (name: string) => Promise<SuiteInfo | null>;
   /** Longest text kept per prompt/completion in the item browser (default 4000 characters). */
   maxTextChars?: number;
+  /** Leave the item browser's data out (the Markdown summary and PNG charts do not need it). */
+  skipItems?: boolean;
   /** Compress the item texts (gzip + base64, decompressed by the browser): 'auto' above 1 MB. */
   compressTexts?: boolean | 'auto';
 }

@@ -31,14 +31,14 @@ export async function writeMarkdownSummary(
   outFile: string,
   opts: ReportOptions & MarkdownOptions = {},
 ): Promise<ReportData> {
-  const data = await buildReportData(runDirs, { ...opts, maxTextChars: 0, compressTexts: false });
+  const data = await buildReportData(runDirs, { ...opts, skipItems: true });
   write(outFile, renderMarkdown(data, opts));
   return data;
 }
 
 /** Writes the main charts as PNG files into outDir (needs the optional chartjs-node-canvas). */
 export async function writePngCharts(runDirs: string[], outDir: string, opts: ReportOptions = {}): Promise<PngResult> {
-  const data = await buildReportData(runDirs, opts);
+  const data = await buildReportData(runDirs, { ...opts, skipItems: true });
   return writePngChartsFromData(data, outDir);
 }
 
@@ -48,7 +48,7 @@ export async function writeReports(
   out: { html?: string; markdown?: string; pngDir?: string },
   opts: ReportOptions & MarkdownOptions = {},
 ): Promise<{ data: ReportData; png?: PngResult }> {
-  const data = await buildReportData(runDirs, opts);
+  const data = await buildReportData(runDirs, { ...opts, skipItems: opts.skipItems ?? !out.html });
   if (out.html) write(out.html, renderHtml(data));
   if (out.markdown) write(out.markdown, renderMarkdown(data, opts));
   const png = out.pngDir ? await writePngChartsFromData(data, out.pngDir) : undefined;
