@@ -43,6 +43,11 @@ function modelInfo(m: LoadedModel): ModelInfo {
   const messages = new Map<string, number>();
   for (const r of m.records) if (r.error) messages.set(r.error, (messages.get(r.error) ?? 0) + 1);
   const topErrors = [...messages.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  // Judge verdicts that could not be parsed, as recorded per item.
+  let parseFailures = 0;
+  for (const r of m.records) {
+    for (const v of r.verdicts ?? []) if (v && typeof v === 'object' && (v as { parseFailed?: unknown }).parseFailed === true) parseFailures++;
+  }
   return {
     label: m.label,
     spec: String(m.run.model?.spec ?? ''),
@@ -51,7 +56,7 @@ function modelInfo(m: LoadedModel): ModelInfo {
     dir: m.dir,
     meta: {
       ...rest,
-      counts: { records: m.records.length, failed: errors, top_errors: topErrors.map(([msg, n]) => ({ n, message: msg.slice(0, 300) })) },
+      counts: { records: m.records.length, failed: errors, verdict_parse_failures: parseFailures, top_errors: topErrors.map(([msg, n]) => ({ n, message: msg.slice(0, 300) })) },
     },
   };
 }
@@ -209,6 +214,9 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
     }
   }
   const notes: string[] = [];
+  for (const m of [...models, ...baselines]) {
+    if (m.run.status !== 'complete') notes.push(`${m.label}: the run is not complete (status "${m.run.status}"); its numbers cover the items finished so far`);
+  }
   const suites: SuiteReport[] = [];
   const budgetMs = total === null ? undefined : total / Math.max(1, suiteNames.length * models.length);
   for (const s of suiteNames) {

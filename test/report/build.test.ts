@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -161,5 +161,28 @@ describe('agreementMatrix', () => {
     expect(m[1][0]).toBe(m[0][1]);
     expect(m[0][0]).toBe(1);
     expect(m[0][2]).toBeNull();
+  });
+});
+
+describe('run metadata', () => {
+  it('counts failures and unparsed verdicts, and notes incomplete runs', async () => {
+    const d = tmp();
+    const a = writeRun(join(d, 'a'), 'a', [
+      rec('1', 1, { verdicts: [{ choice: 0, parseFailed: false }, { choice: null, parseFailed: true }] }),
+      rec('2', null, { error: 'timeout' }),
+      rec('3', null, { error: 'timeout' }),
+    ]);
+    const runFile = join(a, 'run.json');
+    const run = JSON.parse(readFileSync(runFile, 'utf8'));
+    writeFileSync(runFile, JSON.stringify({ ...run, status: 'running' }));
+    const data = await buildReportData([a], { resolveSuite, resamples: 0 });
+    expect(data.models[0].meta.counts).toEqual({
+      records: 3,
+      failed: 2,
+      verdict_parse_failures: 1,
+      top_errors: [{ n: 2, message: 'timeout' }],
+    });
+    expect(data.models[0].meta).not.toHaveProperty('results');
+    expect(data.notes).toEqual(['a: the run is not complete (status "running"); its numbers cover the items finished so far']);
   });
 });

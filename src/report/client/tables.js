@@ -216,6 +216,7 @@ RM.metadata = function (data) {
         ['total time', RM.isNum(timings.total_s) ? timings.total_s.toFixed(1) + ' s' : undefined],
         ['time per suite', perSuite.length ? perSuite.join('\n') : undefined],
         ['scorer counters (cache, truncation, cost, parse failures...)', meta.scorer_stats],
+        ['judge verdicts not parsed', counts.verdict_parse_failures ? counts.verdict_parse_failures : undefined],
         ['most frequent errors', counts.top_errors && counts.top_errors.length ? counts.top_errors.map(function (e) { return e.n + '× ' + e.message; }).join('\n') : undefined],
       ]));
     s.appendChild(det);
