@@ -16,6 +16,7 @@ export function defaultGateConfig(): GateConfig {
     name,
     margin: 0,
     significance: true,
+    direction: 'higher',
     origin: 'default gate',
   });
   return {
@@ -62,7 +63,7 @@ const SCOPES = ['subset', 'section', 'language', 'metric'] as const;
 function parseRule(file: string, i: number, raw: unknown, defaults: { margin: number; significance: boolean }): RuleSpec {
   const where = `rules[${i}]`;
   if (!isObj(raw)) throw new ConfigProblem(file, where, 'must be an object such as {suite: rewardbench2, subset: Math, margin: 0.02}');
-  checkKeys(file, where, raw, ['suite', ...SCOPES, 'floor', 'margin', 'max_drop', 'significance']);
+  checkKeys(file, where, raw, ['suite', ...SCOPES, 'floor', 'margin', 'max_drop', 'significance', 'direction']);
   const suite = raw.suite === undefined ? '*' : str(file, `${where}.suite`, raw.suite);
   const given = SCOPES.filter((s) => raw[s] !== undefined);
   if (given.length > 1) throw new ConfigProblem(file, where, `give at most one of ${SCOPES.join(', ')} (found ${given.join(' and ')})`);
@@ -78,7 +79,14 @@ function parseRule(file: string, i: number, raw: unknown, defaults: { margin: nu
     if (typeof raw.significance !== 'boolean') throw new ConfigProblem(file, `${where}.significance`, 'must be true or false');
     significance = raw.significance;
   }
-  return { suite, scope, name, floor, margin, significance, origin: `${file}: ${where}` };
+  let direction: 'higher' | 'lower' = 'higher';
+  if (raw.direction !== undefined) {
+    if (raw.direction !== 'higher' && raw.direction !== 'lower') {
+      throw new ConfigProblem(file, `${where}.direction`, `must be "higher" or "lower" (which way is better), got ${JSON.stringify(raw.direction)}`);
+    }
+    direction = raw.direction;
+  }
+  return { suite, scope, name, floor, margin, significance, direction, origin: `${file}: ${where}` };
 }
 
 function parseCeiling(file: string, where: string, raw: unknown): CeilingSpec {

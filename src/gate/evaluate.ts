@@ -25,6 +25,14 @@ export interface GateLoadedOptions {
 
 export const DEFAULT_SEED = 1;
 
+/** Interval of the raw draws (candidate − baseline); p-value in the rule's better direction. */
+function summarizeResampled(deltas: Float64Array, r: RuleResult, alpha: number) {
+  const raw = summarizeBootstrap(deltas, r.margin ?? 0, alpha);
+  if (r.direction !== 'lower') return raw;
+  const oriented = summarizeBootstrap(deltas.map((d) => -d), r.margin ?? 0, alpha);
+  return { ciLow: raw.ciLow, ciHigh: raw.ciHigh, p: oriented.p, draws: raw.draws };
+}
+
 function summary(r: LoadedRun): RunSummary {
   return { dir: r.dir, runId: r.run.run_id, model: r.run.model?.label ?? r.run.model?.spec ?? '?', status: r.run.status };
 }
@@ -87,6 +95,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       margin: spec.margin,
       floor: spec.floor,
       significance: spec.significance,
+      direction: spec.direction,
       origin: spec.origin,
     };
     results.push(result);
@@ -95,9 +104,10 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       result.reasons.push(`not computable (${vb === null ? 'baseline' : 'candidate'} has no value)`);
       continue;
     }
-    if (spec.floor !== undefined && vc < spec.floor) {
+    const lower = spec.direction === 'lower';
+    if (spec.floor !== undefined && (lower ? vc > spec.floor : vc < spec.floor)) {
       result.status = 'fail';
-      result.reasons.push(`${pct(vc)} is under the floor ${pct(spec.floor)}`);
+      result.reasons.push(lower ? `${pct(vc)} is above the limit ${pct(spec.floor)} (lower is better)` : `${pct(vc)} is under the floor ${pct(spec.floor)}`);
     }
     const plain = plainMeanPairs(target, ctx);
     if (plain && !plain.binary) {
@@ -106,7 +116,8 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       meanPending.push({ result, pairs: plain });
     } else if (plain) {
       const counts = pairedCounts(plain.baseline, plain.candidate);
-      const test = mcnemarTest(counts, spec.margin);
+      // Lower is better: the candidate's extra 1s are the regression, so b and c swap roles.
+      const test = mcnemarTest(lower ? { n: counts.n, b: counts.c, c: counts.b } : counts, spec.margin);
       [result.ciLow, result.ciHigh] = pairedProportionInterval(counts, config.alpha);
       result.discordant = { b: counts.b, c: counts.c };
       result.n = counts.n;
@@ -146,7 +157,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       seed,
     });
     for (const p of pending.filter((x) => x.ctx === ctx)) {
-      const s = summarizeBootstrap(deltas.get(targetId(p.target))!, p.result.margin ?? 0, config.alpha);
+      const s = summarizeResampled(deltas.get(targetId(p.target))!, p.result, config.alpha);
       p.result.ciLow = s.ciLow;
       p.result.ciHigh = s.ciHigh;
       if (p.result.significance) p.result.pValue = s.p;
@@ -156,7 +167,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
 
   for (const { result, pairs } of meanPending) {
     const deltas = pairedMeanBootstrap(pairs.records, pairs.baseline, pairs.candidate, draws, rngFor(seed, 'gate-mean', result.id));
-    const s = summarizeBootstrap(deltas, result.margin ?? 0, config.alpha);
+    const s = summarizeResampled(deltas, result, config.alpha);
     result.ciLow = s.ciLow;
     result.ciHigh = s.ciHigh;
     if (result.significance) result.pValue = s.p;
@@ -171,15 +182,16 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
   for (const r of results) {
     if (r.status === 'skip' || r.estimate === null) continue;
     const margin = r.margin ?? 0;
+    const worse = r.direction === 'lower' ? -r.estimate : r.estimate; // < 0 means a regression
     if (r.significance && r.pAdjusted !== null && r.pAdjusted < config.alpha) {
       r.status = 'fail';
       r.reasons.push(
-        `significantly worse than the baseline by more than the margin ${pct(margin)} ` +
+        `significantly worse than the baseline by more than the margin ${pct(margin)}${r.direction === 'lower' ? ' (lower is better)' : ''} ` +
           `(${r.estimate >= 0 ? '+' : ''}${pct(r.estimate)} points, p${config.correction === 'holm' ? ' (Holm)' : ''} = ${r.pAdjusted.toPrecision(3)} < ${config.alpha})`,
       );
-    } else if (!r.significance && r.estimate < -margin - 1e-12) {
+    } else if (!r.significance && worse < -margin - 1e-12) {
       r.status = 'fail';
-      r.reasons.push(`dropped ${pct(-r.estimate)} points, more than the allowed ${pct(margin)}`);
+      r.reasons.push(`${r.direction === 'lower' ? 'rose' : 'dropped'} ${pct(-worse)} points, more than the allowed ${pct(margin)}`);
     }
   }
 

@@ -30,6 +30,7 @@ function properties(r: RuleResult): Array<[string, string]> {
   ];
   if (r.margin !== undefined) props.push(['margin', num(r.margin)]);
   if (r.floor !== undefined) props.push(['floor', num(r.floor)]);
+  if (r.direction === 'lower') props.push(['direction', 'lower']);
   if (r.ceiling !== undefined) props.push(['ceiling', num(r.ceiling)]);
   if (r.discordant) props.push(['discordant_baseline_only', String(r.discordant.b)], ['discordant_candidate_only', String(r.discordant.c)]);
   return props;

@@ -16,8 +16,9 @@ function ruleName(r: RuleResult): string {
 function criterion(r: RuleResult): string {
   if (r.kind === 'ceiling') return `≤ ${pts(r.ceiling, 2)}%`;
   const parts: string[] = [];
-  if (r.floor !== undefined) parts.push(`floor ${pts(r.floor)}`);
-  parts.push(`${r.significance ? 'drop' : 'point drop'} ≤ ${pts(r.margin ?? 0)}`);
+  const lower = r.direction === 'lower';
+  if (r.floor !== undefined) parts.push(`${lower ? 'max' : 'floor'} ${pts(r.floor)}`);
+  parts.push(`${r.significance ? '' : 'point '}${lower ? 'rise' : 'drop'} ≤ ${pts(r.margin ?? 0)}`);
   return parts.join(', ');
 }
 

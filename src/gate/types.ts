@@ -14,6 +14,8 @@ export interface RuleSpec {
   margin: number;
   /** Whether a drop must be statistically significant to fail (default true). */
   significance: boolean;
+  /** Scores, subsets, sections and languages are higher-is-better; a metric may be 'lower'. */
+  direction: 'higher' | 'lower';
   /** Where it came from, for messages: "gate.yaml: rules[2]". */
   origin: string;
 }
@@ -64,8 +66,11 @@ export interface RuleResult {
   pAdjusted: number | null;
   method: 'mcnemar-exact' | 'mcnemar-z' | 'tango' | 'bootstrap' | 'point' | 'ceiling' | 'none';
   margin?: number;
+  /** The worst acceptable value: a minimum, or a maximum when direction is 'lower'. */
   floor?: number;
   significance?: boolean;
+  /** 'lower' when a rise is the regression (the estimate stays candidate − baseline). */
+  direction?: 'higher' | 'lower';
   /** Ceilings: the allowed maximum. */
   ceiling?: number;
   /** Discordant counts for McNemar rules. */

@@ -138,6 +138,39 @@ describe('margins, floors and point rules', () => {
     for (const x of o.rules) expect(x.status).toBe(x.estimate! < -0.02 ? 'fail' : 'pass');
   });
 
+  it('direction: lower treats a rise as the regression (McNemar with b and c swapped, bootstrap, limit)', async () => {
+    // The regressed run as baseline and the good one as candidate: llmbar-natural rises ~6 points.
+    const cfg = parseGateConfig(
+      {
+        rules: [
+          { subset: 'llmbar-natural', direction: 'lower' },
+          { section: 'Chat Hard', direction: 'lower' },
+          { subset: 'alpacaeval-easy', direction: 'lower', floor: 0.5, margin: 0.5 },
+          { subset: 'mt-bench-med' },
+        ],
+      },
+      'g.yaml',
+    );
+    const o = await gate(cand, base, cfg);
+    const r = rule(o, 'rewardbench/subset:llmbar-natural');
+    expect(r.estimate!).toBeGreaterThan(0.03);
+    expect(r.method).toBe('mcnemar-z');
+    expect(r.status).toBe('fail');
+    expect(r.reasons[0]).toMatch(/\(lower is better\)/);
+    const sec = rule(o, 'rewardbench/section:Chat Hard');
+    expect(sec.method).toBe('bootstrap');
+    expect(sec.status).toBe('fail');
+    expect(sec.ciLow!).toBeGreaterThan(0); // the interval stays candidate − baseline
+    const lim = rule(o, 'rewardbench/subset:alpacaeval-easy');
+    expect(lim.status).toBe('fail');
+    expect(lim.reasons.join()).toMatch(/above the limit 50\.00 \(lower is better\)/);
+    expect(rule(o, 'rewardbench/subset:mt-bench-med').status).toBe('pass');
+    // the same data, higher is better: a rise passes
+    const up = await gate(cand, base, parseGateConfig({ rules: [{ subset: 'llmbar-natural' }] }, 'g.yaml'));
+    expect(up.passed).toBe(true);
+    expect(() => parseGateConfig({ rules: [{ direction: 'down' }] }, 'g.yaml')).toThrow(/field "rules\[0\]\.direction": must be "higher" or "lower"/);
+  });
+
   it('a specific rule overrides a wildcard rule for the same target', async () => {
     const cfg = parseGateConfig({ rules: [{ subset: '*' }, { suite: 'rewardbench', subset: 'llmbar-natural', margin: 0.2 }] }, 'g.json');
     const o = await gate(base, cand, cfg);

@@ -131,6 +131,9 @@ describe('gate config', () => {
         '    max_drop: 0.03',
         '  - section: "*"',
         '    significance: false',
+        '  - suite: rewardbench2',
+        '    metric: ties_margin',
+        '    direction: lower',
         'ceilings:',
         '  - error_rate: 0.01',
         '    parse_failure_rate: 0.05',
@@ -138,10 +141,11 @@ describe('gate config', () => {
     );
     const c = loadGateConfig(f);
     expect(c).toMatchObject({ file: f, alpha: 0.01, correction: 'holm', bootstrap: 500, seed: 3 });
-    expect(c.rules.map((r) => [r.suite, r.scope, r.name, r.margin, r.floor, r.significance])).toEqual([
-      ['rewardbench2', 'overall', undefined, 0.01, 0.6, true],
-      ['rewardbench2', 'subset', 'Math', 0.03, undefined, true],
-      ['*', 'section', '*', 0.01, undefined, false],
+    expect(c.rules.map((r) => [r.suite, r.scope, r.name, r.margin, r.floor, r.significance, r.direction])).toEqual([
+      ['rewardbench2', 'overall', undefined, 0.01, 0.6, true, 'higher'],
+      ['rewardbench2', 'subset', 'Math', 0.03, undefined, true, 'higher'],
+      ['*', 'section', '*', 0.01, undefined, false, 'higher'],
+      ['rewardbench2', 'metric', 'ties_margin', 0.01, undefined, true, 'lower'],
     ]);
     expect(c.ceilings).toEqual([{ suite: '*', errorRate: 0.01, parseFailureRate: 0.05, origin: `${f}: ceilings[0]` }]);
   });
