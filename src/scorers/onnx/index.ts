@@ -32,7 +32,9 @@ export const MAX_PARALLEL_RUNS = 4;
  */
 export function threadPlan(device: Device, threads: number): { parallelRuns: number; intraOpThreads: number } {
   if (device !== 'cpu') return { parallelRuns: 1, intraOpThreads: threads };
-  const parallelRuns = Math.max(1, Math.min(MAX_PARALLEL_RUNS, threads));
+  // RMGAUGE_ORT_PARALLEL_RUNS overrides the split (1 = one batch at a time over all threads).
+  const forced = Number(process.env.RMGAUGE_ORT_PARALLEL_RUNS);
+  const parallelRuns = Number.isInteger(forced) && forced >= 1 ? Math.min(forced, threads) : Math.max(1, Math.min(MAX_PARALLEL_RUNS, threads));
   return { parallelRuns, intraOpThreads: Math.max(1, Math.floor(threads / parallelRuns)) };
 }
 

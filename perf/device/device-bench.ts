@@ -1,0 +1,67 @@
+// The GPU-machine check (run by perf/device-check.sh, bundled to one .mjs): for each execution
+// provider, (1) parity against the torch fp32 logits in the model's golden.json, (2) throughput of
+// the rmgauge scorer end to end (a) against session.run alone on the same batches (b).
+// Arguments: <model dir> <completions> <devices, comma separated: cpu,cpu1,webgpu,cuda>
+// (cpu1 = one batch at a time over all cores, to compare with the default CPU split).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
+import { deviceHint, providerAvailable, type Device } from '../../src/scorers/onnx/session.js';
+import { fmt, measureAB, openBench, workloadFor } from '../onnx-ab.js';
+import { quantiles } from '../onnx-workload.js';
+
+const [dir, nArg, devArg] = process.argv.slice(2);
+const n = Number(nArg ?? 400);
+const devices = (devArg ?? 'cpu,cpu1,webgpu,cuda').split(',');
+
+async function parity(device: Device): Promise<string> {
+  const g = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
+    cases: Array<{ messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; input_ids: number[]; logit: number }>;
+  };
+  const s = await createOnnxScorer(dir, `onnx:${dir}`, { cwd: process.cwd(), seed: 1, cacheDir: '/tmp/rmgauge-dev-cache', noCache: true, device });
+  const reqs = g.cases.map((c) => ({ prompt: c.messages.slice(0, -1), completion: c.messages[c.messages.length - 1].content }));
+  const single: number[] = [];
+  for (const r of reqs) single.push((await s.score!([r]))[0]);
+  const batched = await s.score!(reqs);
+  await s.close!();
+  const d1 = Math.max(...single.map((v, i) => Math.abs(v - g.cases[i].logit)));
+  const d2 = Math.max(...batched.map((v, i) => Math.abs(v - g.cases[i].logit)));
+  return `parity vs torch fp32: max |diff| single ${d1.toExponential(2)}, batched ${d2.toExponential(2)}`;
+}
+
+async function main(): Promise<void> {
+  console.log(`model ${dir}, ${n} completions, devices ${devices.join(', ')}`);
+  for (const name of devices) {
+    const device: Device = name === 'cpu1' ? 'cpu' : (name as Device);
+    if (name === 'cpu1') process.env.RMGAUGE_ORT_PARALLEL_RUNS = '1';
+    else delete process.env.RMGAUGE_ORT_PARALLEL_RUNS;
+    console.log(`\n== ${name}`);
+    if (!providerAvailable(device)) {
+      console.log(`not available: ${deviceHint(device)}`);
+      continue;
+    }
+    try {
+      const t0 = performance.now();
+      console.log(await parity(device));
+      console.log(`load + parity ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const bench = await openBench(dir, device);
+      const items = workloadFor(bench, n);
+      const r = await measureAB(bench, items, 1);
+      const q = quantiles(r.batches.flat().map((x) => x.ids.length));
+      console.log(
+        `${r.a.completions} completions, ${r.a.tokens} tokens (median ${q.median}, max ${q.max}); ${r.details.parallelRuns} in flight x ` +
+          `${r.details.intraOpThreads} threads; max-batch-tokens ${r.details.maxBatchTokens}; ${r.batches.length} batches`,
+      );
+      console.log(`(a) rmgauge end to end              ${fmt(r.a)}`);
+      console.log(`(b) session.run alone, same batches ${fmt(r.b)}`);
+      console.log(`a/b time ${(r.a.seconds / r.b.seconds).toFixed(3)}`);
+    } catch (err) {
+      console.log(`FAILED: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

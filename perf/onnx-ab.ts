@@ -1,0 +1,113 @@
+// Measures (a) the rmgauge onnx scorer end to end and (b) onnxruntime session.run alone on the
+// very batches (a) formed, with the same session settings and batches in flight (the floor).
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOnnxScorer } from '../src/scorers/onnx/index.js';
+import { ConversationEncoder, type Encoded } from '../src/scorers/onnx/encode.js';
+import { readLayout } from '../src/scorers/onnx/layout.js';
+import { buildFeeds, createSession, inspectGraph, type Device } from '../src/scorers/onnx/session.js';
+import type { Scorer } from '../src/types.js';
+import { fitWorkload, requestsOf, syntheticWorkload, type WorkloadItem } from './onnx-workload.js';
+
+export const CONCURRENCY = 64; // items in flight, as the runner does
+
+export interface Figures {
+  seconds: number;
+  completions: number;
+  tokens: number;
+}
+
+export const fmt = (f: Figures) =>
+  `${(f.completions / f.seconds).toFixed(1).padStart(8)} compl/s ${(f.tokens / f.seconds).toFixed(0).padStart(8)} tok/s ${f.seconds.toFixed(2).padStart(8)} s`;
+
+export async function inFlight<T>(xs: T[], limit: number, fn: (x: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, xs.length) }, async () => {
+      while (next < xs.length) await fn(xs[next++]);
+    }),
+  );
+}
+
+export interface Bench {
+  dir: string;
+  device: Device;
+  threads: number;
+  cacheDir: string;
+  pairMode: boolean;
+  encoder: ConversationEncoder;
+  scorerFor(onBatch: (rows: Encoded[]) => void): Promise<Scorer>;
+}
+
+export async function openBench(dir: string, device: Device, threads = availableParallelism(), maxBatchTokens?: number): Promise<Bench> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rmgauge-perf-'));
+  const scorerFor = (onBatch: (rows: Encoded[]) => void) =>
+    createOnnxScorer(dir, `onnx:${dir}`, { cwd: process.cwd(), seed: 1, cacheDir, noCache: true, threads, device, maxBatchTokens }, { onBatch });
+  const probe = await scorerFor(() => {});
+  const pairMode = probe.info.details!.encoding === 'text-pair';
+  await probe.close!();
+  const layout = readLayout(dir, process.cwd());
+  const encoder = new ConversationEncoder({ ...layout, pairMode, maxLength: 2048, truncationSide: 'left' });
+  return { dir, device, threads, cacheDir, pairMode, encoder, scorerFor };
+}
+
+/** The workload, fitted to its token targets with this model's own tokenizer. */
+export function workloadFor(bench: Bench, n: number): WorkloadItem[] {
+  const items = syntheticWorkload(n);
+  fitWorkload(items, (prompt, c) => bench.encoder.encode({ prompt, completion: c }).ids.length);
+  return items;
+}
+
+export interface ABResult {
+  a: Figures;
+  b: Figures;
+  batches: Encoded[][];
+  scores: number[][];
+  details: Record<string, unknown>;
+  stats: Record<string, unknown>;
+}
+
+/** (a) then (b), `rounds` times; the best time of each is kept. */
+export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: number): Promise<ABResult> {
+  let best: ABResult | undefined;
+  for (let r = 0; r < rounds; r++) {
+    const batches: Encoded[][] = [];
+    const scorer = await bench.scorerFor((rows) => batches.push(rows));
+    await scorer.score!(requestsOf(syntheticWorkload(4, 1.2, 99)[0])); // warm-up, not timed
+    batches.length = 0;
+    const scores: number[][] = [];
+    let t = performance.now();
+    await inFlight(
+      items.map((it, i) => [it, i] as const),
+      CONCURRENCY,
+      async ([it, i]) => {
+        scores[i] = await scorer.score!(requestsOf(it));
+      },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    const details = scorer.info.details!;
+    const stats = scorer.stats!();
+    await scorer.close!();
+    const lengths = batches.flat().map((x) => x.ids.length);
+    const a = { seconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
+
+    const layout = readLayout(bench.dir, process.cwd());
+    const session = await createSession({ modelFile: layout.modelFile, device: bench.device, threads: details.intraOpThreads as number });
+    const graph = inspectGraph(session, layout.modelFile);
+    const pad = (details.padTokenId as number | null) ?? 0;
+    await session.run(buildFeeds(batches[0].slice(0, 1), graph, pad).feeds);
+    const feeds = batches.map((rows) => buildFeeds(rows, graph, pad).feeds);
+    t = performance.now();
+    await inFlight(feeds, details.parallelRuns as number, (f) => session.run(f));
+    const b = { ...a, seconds: (performance.now() - t) / 1000 };
+    await session.release();
+    if (!best) best = { a, b, batches, scores, details, stats };
+    else {
+      if (a.seconds < best.a.seconds) best.a = a;
+      if (b.seconds < best.b.seconds) best.b = b;
+    }
+  }
+  if (!best) throw new Error('no rounds');
+  return best;
+}
