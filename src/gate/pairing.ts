@@ -59,6 +59,21 @@ function datasetProblems(a: RunJson, b: RunJson): string[] {
   return problems;
 }
 
+/** Evaluation options that differ (they change numbers, so the report says so; not refused). */
+function optionNotes(a: RunJson, b: RunJson): string[] {
+  const oa: Record<string, unknown> = { data: a.config?.data ?? null, limit: a.config?.limit ?? null, ...(a.config?.options ?? {}) };
+  const ob: Record<string, unknown> = { data: b.config?.data ?? null, limit: b.config?.limit ?? null, ...(b.config?.options ?? {}) };
+  const diffs: string[] = [];
+  const ignored = new Set(['cwd']); // where it ran, not how
+  for (const k of [...new Set([...Object.keys(oa), ...Object.keys(ob)])].sort()) {
+    if (ignored.has(k)) continue;
+    const x = JSON.stringify(oa[k] ?? null);
+    const y = JSON.stringify(ob[k] ?? null);
+    if (x !== y) diffs.push(`${k} ${x.slice(0, 60)} vs ${y.slice(0, 60)}`);
+  }
+  return diffs.length ? [`the runs were evaluated with different options (baseline vs candidate): ${diffs.join('; ')}`] : [];
+}
+
 function sample(keys: string[]): string {
   const shown = keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ');
   return keys.length > 3 ? `${shown}, …` : shown;
@@ -114,6 +129,7 @@ export function pairRuns(baseline: LoadedRun, candidate: LoadedRun, allowMismatc
   }
   if (suites.length === 0) throw new UserError('the runs have no suite in common; nothing to gate');
   for (const s of suites) if (s.keys.length === 0) throw new UserError(`suite ${s.suite}: the runs have no item in common`);
+  notes.push(...optionNotes(baseline.run, candidate.run));
   for (const [who, r] of [['baseline', baseline], ['candidate', candidate]] as const) {
     if (r.run.status !== 'complete') notes.push(`the ${who} run (${r.dir}) is not marked complete (status ${r.run.status})`);
   }

@@ -100,7 +100,10 @@ export async function resolveAggregates(suite: string, baseline: RunJson, candid
     const { loadSuite } = await import('../suites/registry.js');
     const def = await loadSuite(suite);
     const bind = (run: RunJson): Aggregate => {
-      const opts: SuiteOptions = { ...(run.config?.options ?? {}), seed: run.seed ?? run.config?.seed ?? 0 };
+      // bench records the suite options under config.options.suite
+      const options = (run.config?.options ?? {}) as Record<string, unknown>;
+      const suiteOptions = (typeof options.suite === 'object' && options.suite !== null ? options.suite : options) as Partial<SuiteOptions>;
+      const opts: SuiteOptions = { ...suiteOptions, seed: run.seed ?? run.config?.seed ?? 0 };
       return (records) => def.aggregate(records, opts);
     };
     return { baseline: bind(baseline), candidate: bind(candidate) };

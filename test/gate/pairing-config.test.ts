@@ -46,6 +46,16 @@ describe('pairing runs', () => {
     expect(p.notes).toContain('suite rewardbench2 is only in the baseline run; not compared');
   });
 
+  it('notes evaluation options that differ between the runs', () => {
+    const a = loadedRun(recs);
+    const b = loadedRun(recs);
+    b.run.config.options = { maxLength: 4096 };
+    a.run.config.options = { maxLength: 2048 };
+    expect(pairRuns(a, b, false).notes).toContain('the runs were evaluated with different options (baseline vs candidate): maxLength 2048 vs 4096');
+    expect(pairRuns(a, loadedRun(recs), false).notes.join()).toMatch(/maxLength 2048 vs null/);
+    expect(pairRuns(loadedRun(recs), loadedRun(recs), false).notes).toEqual([]);
+  });
+
   it('refuses runs with no suite in common', () => {
     expect(() => pairRuns(loadedRun(recs), loadedRun(rb2Records(5, 2, 1, { seed: 1 })), true)).toThrow(/no suite in common/);
   });
