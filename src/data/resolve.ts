@@ -123,12 +123,15 @@ export async function resolveSuiteData(
   }
   if (!manifest) throw new UserError('this suite has no dataset manifest: pass --data <file or folder>');
   const files: ResolvedFile[] = [];
-  for (const name of manifestNames) files.push(...(await resolveManifestFiles(loadManifest(name), opts)));
-  return { files, manifest, provenance: { id: manifest.hf_id, revision: manifest.revision, files: files.map(strip) } };
+  const manifests = manifestNames.map(loadManifest);
+  for (const m of manifests) files.push(...(await resolveManifestFiles(m, opts)));
+  const provenance: DatasetProvenance = { id: manifest.hf_id, revision: manifest.revision, files: files.map(strip) };
+  if (manifests.length > 1) provenance.sources = manifests.map((m) => ({ id: m.hf_id, revision: m.revision }));
+  return { files, manifest, provenance };
 }
 
 function strip(f: ResolvedFile): DatasetFileProvenance {
-  const { manifest: _m, ...rest } = f;
-  return rest;
+  const { manifest, ...rest } = f;
+  return manifest ? { ...rest, dataset: manifest.hf_id, revision: manifest.revision } : rest;
 }
 

@@ -204,8 +204,9 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
   const baselines = loadModels(opts.baselineDirs ?? []);
   const seed = opts.seed ?? 1;
   const resamples = opts.resamples ?? 1000;
-  // The time budget is for the whole report: split evenly over the model × suite bootstraps.
-  const total = opts.bootstrapBudgetMs === undefined ? 30_000 : opts.bootstrapBudgetMs;
+  // An optional time budget for the whole report, split evenly over the model × suite bootstraps.
+  // Off by default: a budget makes the number of resamples (and so the intervals) depend on timing.
+  const total = opts.bootstrapBudgetMs ?? null;
   const resolve = opts.resolveSuite ?? defaultResolveSuite;
   const suiteNames: string[] = [];
   for (const m of models) {

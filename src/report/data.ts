@@ -14,9 +14,10 @@ export interface ReportOptions {
   /** Bootstrap resamples (default 1000; 0 disables intervals). */
   resamples?: number;
   /**
-   * Time budget for all the bootstrap work, in ms (default 30000; null: none), split evenly over
-   * the model × suite pairs. A suite whose aggregate is slow to recompute then gets 500 or 200
-   * resamples instead of 1000 (never fewer); the page says so.
+   * Time budget for all the bootstrap work, in ms (default: none, so the intervals depend only on
+   * the data and the seed), split evenly over the model × suite pairs. With a budget, a suite whose
+   * aggregate is slow to recompute gets 500 or 200 resamples instead of 1000 (never fewer); the page
+   * says so.
    */
   bootstrapBudgetMs?: number | null;
   title?: string;

@@ -18,13 +18,14 @@ export async function loadSuiteItems(
   suite: SuiteDefinition,
   opts: { data?: string | null; sample?: boolean; limit?: number | null; suiteOptions: SuiteOptions; resolve?: ResolveOptions },
 ): Promise<LoadedItems> {
-  const data = opts.sample ? join(projectRoot(), suite.sample ?? '') : opts.data;
-  if (opts.sample && !suite.sample) throw new UserError(`suite "${suite.name}" has no bundled sample`);
-  const { files, provenance, manifest } = await resolveSuiteData(suite.datasets, {
+  const source = suite.dataFor?.(opts.suiteOptions) ?? { datasets: suite.datasets, sample: suite.sample };
+  if (opts.sample && !source.sample) throw new UserError(`suite "${suite.name}" has no bundled sample`);
+  const data = opts.sample ? join(projectRoot(), source.sample!) : opts.data;
+  const { files, provenance, manifest } = await resolveSuiteData(source.datasets, {
     ...opts.resolve,
     data,
     sample: opts.sample,
-    configs: opts.suiteOptions.languages,
+    configs: suite.configsFor?.(opts.suiteOptions),
   });
   const items: Item[] = [];
   const seen = new Map<string, number>();

@@ -17,6 +17,9 @@ export interface DatasetFileProvenance {
   source: 'data' | 'cache' | 'download' | 'sample';
   sha256: string;
   config?: string;
+  /** The Hugging Face dataset and revision the file belongs to (manifest sources). */
+  dataset?: string;
+  revision?: string;
 }
 
 export interface DatasetProvenance {
@@ -24,6 +27,8 @@ export interface DatasetProvenance {
   id: string;
   revision: string | null;
   files: DatasetFileProvenance[];
+  /** Every dataset read, when a suite reads several (e.g. M-RewardBench and its English reference). */
+  sources?: Array<{ id: string; revision: string }>;
 }
 
 export interface RunConfig {

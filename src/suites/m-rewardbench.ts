@@ -102,6 +102,7 @@ export function mRewardBenchSuite(decl: SuiteDeclaration): SuiteDefinition {
     description: decl.description,
     datasets: decl.datasets,
     sample: decl.sample,
+    configsFor: (opts) => opts.languages,
     toItems: (rows, source, opts) => mRewardBenchItems(rows, source, opts, decl.name, params),
     evaluate: evaluateMRewardBench,
     aggregate: (records) => aggregateMRewardBench(records, params.weights, params.english),

@@ -118,6 +118,11 @@ export function probesSuite(decl: SuiteDeclaration): SuiteDefinition {
     description: decl.description,
     datasets: decl.datasets,
     sample: decl.sample,
+    dataFor: (opts) => {
+      if (!opts.probeBase || opts.probeBase === defaultBase) return { datasets: decl.datasets, sample: decl.sample };
+      const base = baseSuite(opts.probeBase);
+      return { datasets: base.datasets, sample: base.sample };
+    },
     toItems: (rows, source, opts) => probesItems(rows, source, opts, decl.name, defaultBase),
     evaluate: evaluateProbe,
     aggregate: (records) => aggregateProbes(records),

@@ -37,6 +37,10 @@ export interface SuiteDefinition {
   datasets: string[];
   /** The bundled sample (relative to the project root) used by the demo and tests. */
   sample?: string;
+  /** Where the data comes from when options change it (probes: the base suite's data). */
+  dataFor?(opts: SuiteOptions): { datasets: string[]; sample?: string };
+  /** Which manifest configs (files) to read (m-rewardbench: the languages asked for). */
+  configsFor?(opts: SuiteOptions): string[] | undefined;
   /** Maps the rows of one file into items. Throws DataError naming file, row and field. */
   toItems(rows: Row[], source: RowSource, opts: SuiteOptions): Item[];
   /** Scores one item with the scorer (pointwise or judge, whichever the suite supports). */

@@ -202,7 +202,7 @@ export const command: Command = {
 
     if (!values['no-report']) {
       const { writeBenchReports } = await import('../bench-report.js');
-      for (const line of await writeBenchReports(runs.map((r) => r.dir), batchDir, { seed: runs[0].run.seed })) say(line.replace(cwd + '/', ''));
+      for (const line of await writeBenchReports(runs.map((r) => r.dir), batchDir, { seed: runs[0].run.seed, baselineDirs: values.baseline ? [resolve(values.baseline)] : undefined })) say(line.replace(cwd + '/', ''));
     }
 
     if (values.gate || values.baseline) {
