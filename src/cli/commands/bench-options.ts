@@ -38,6 +38,8 @@ export const benchOptions = {
   // Gate
   gate: { type: 'string' },
   baseline: { type: 'string' },
+  junit: { type: 'string' },
+  'allow-mismatch': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -88,6 +90,9 @@ Adversarial suites:
   --probe-side rejected|chosen
   --master-keys FILE      extra master keys (one-token-to-fool)
 Gate:
-  --gate FILE --baseline RUN_DIR   gate this run against a baseline run (exit 100 on failure)
+  --gate FILE --baseline RUN_DIR   gate this run against a baseline run (exit 100 on failure);
+                          --baseline alone applies the default gate
+  --junit FILE            write the gate verdict as JUnit XML
+  --allow-mismatch        gate runs on different data by comparing their common items
 `;
 }

@@ -208,7 +208,15 @@ export const command: Command = {
     if (values.gate || values.baseline) {
       if (!values.baseline) throw new UserError('--gate needs --baseline <run dir>');
       const { gateAfterBench } = await import('../bench-gate.js');
-      return gateAfterBench({ baseline: resolve(values.baseline), candidates: runs.map((r) => r.dir), config: values.gate, json: Boolean(values.json), seed: runs[0].run.seed });
+      return gateAfterBench({
+        baseline: resolve(values.baseline),
+        candidates: runs.map((r) => r.dir),
+        config: values.gate,
+        json: Boolean(values.json),
+        seed: runs[0].run.seed,
+        junit: values.junit ? resolve(values.junit) : undefined,
+        allowMismatch: values['allow-mismatch'],
+      });
     }
     return 0;
   },
