@@ -61,7 +61,7 @@ export async function benchModel(dir: string, n: number): Promise<void> {
   );
   console.log(
     `rmgauge: device ${d.device}, ${d.parallelRuns} batches in flight x ${d.intraOpThreads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
-      `${batches.length} batches, padding overhead ${(Number(stats.paddingOverhead) * 100).toFixed(1)}%; best of ${rounds} for (a) and (b)`,
+      `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; best of ${rounds} for (a) and (b)`,
   );
   console.log(`(a)  rmgauge end to end                 ${fmt(a)}`);
   console.log(`(b)  session.run alone, same batches    ${fmt(b)}`);

@@ -3,9 +3,10 @@
 // by cost (token length), cuts batches by a padded-cost budget (rows x longest row), runs them, and
 // resolves each caller with its results in the caller's original order.
 //
-// Scheduling works in "generations": everything pending when a flush starts is sorted and run as
-// one generation; requests arriving meanwhile wait for the next one. Long inputs are therefore
-// never starved by a stream of short ones.
+// Scheduling works in "generations": everything pending when a generation is formed is sorted and
+// cut into batches; requests arriving meanwhile wait for the next one, which a free worker forms as
+// soon as the current generation has no batch left to start. Long inputs are therefore never
+// starved by a stream of short ones, and no worker idles while requests wait.
 
 export interface MicroBatcherOptions<T, R> {
   /** Runs one batch; must return one result per input, in the same order. */
@@ -67,7 +68,9 @@ export function cutBatches(costs: number[], maxBatchTokens: number, maxBatchSize
 
 export class MicroBatcher<T, R> {
   private pending: Array<Pending<T, R>> = [];
-  private running = false;
+  /** Batches of the current generation not yet started, in order. */
+  private ready: Array<Array<Pending<T, R>>> = [];
+  private workers = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   readonly stats: MicroBatcherStats = { batches: 0, rows: 0, paddedCost: 0, realCost: 0 };
 
@@ -92,37 +95,56 @@ export class MicroBatcher<T, R> {
 
   /** Number of inputs waiting for a batch. */
   get queued(): number {
-    return this.pending.length;
+    return this.pending.length + this.ready.reduce((n, b) => n + b.length, 0);
+  }
+
+  private get limit(): number {
+    return Math.max(1, this.opts.concurrency ?? 1);
   }
 
   private schedule(): void {
-    if (this.running || this.timer) return;
+    if (this.timer || this.workers >= this.limit) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
+      while (this.workers < this.limit && (this.ready.length > 0 || this.pending.length > 0)) {
+        this.workers++;
+        void this.work();
+      }
     }, this.opts.maxWaitMs ?? 0);
   }
 
-  private async flush(): Promise<void> {
-    this.running = true;
+  /** Everything pending becomes the next generation: sorted by cost, cut by the budget. */
+  private nextGeneration(): void {
+    const generation = this.pending;
+    this.pending = [];
+    // Stable sort by cost: equal-length inputs keep their arrival order.
+    generation.sort((a, b) => a.cost - b.cost);
+    for (const [s, e] of cutBatches(
+      generation.map((p) => p.cost),
+      this.opts.maxBatchTokens,
+      this.opts.maxBatchSize,
+    )) {
+      this.ready.push(generation.slice(s, e));
+    }
+  }
+
+  /**
+   * One worker: runs ready batches; when the generation is used up it forms the next one at once,
+   * so a free worker never waits for a slow batch of the previous generation to finish.
+   */
+  private async work(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const generation = this.pending;
-        this.pending = [];
-        // Stable sort by cost: equal-length inputs keep their arrival order.
-        generation.sort((a, b) => a.cost - b.cost);
-        const cuts = cutBatches(
-          generation.map((p) => p.cost),
-          this.opts.maxBatchTokens,
-          this.opts.maxBatchSize,
-        );
-        const batches = cuts.map(([s, e]) => generation.slice(s, e));
-        await runLimited(batches, this.opts.concurrency ?? 1, (b) => this.runOne(b));
+      for (;;) {
+        if (this.ready.length === 0) {
+          if (this.pending.length === 0) return;
+          this.nextGeneration();
+        }
+        await this.runOne(this.ready.shift()!);
       }
     } finally {
-      this.running = false;
+      this.workers--;
+      if (this.pending.length > 0 || this.ready.length > 0) this.schedule();
     }
-    if (this.pending.length > 0) this.schedule();
   }
 
   private async runOne(batch: Array<Pending<T, R>>): Promise<void> {
@@ -159,10 +181,3 @@ function fail<R>(caller: Caller<R>, err: unknown): void {
   caller.reject(err);
 }
 
-async function runLimited<X>(xs: X[], limit: number, fn: (x: X) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, xs.length)) }, async () => {
-    while (next < xs.length) await fn(xs[next++]);
-  });
-  await Promise.all(workers);
-}

@@ -69,6 +69,26 @@ describe('MicroBatcher', () => {
     expect(seen).toEqual([[3, 5], [1, 2]]);
   });
 
+  it('a free worker starts the next generation while a slow batch of the previous one still runs', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const b = new MicroBatcher<number, number>({
+      cost: (n) => n,
+      maxBatchTokens: 100,
+      concurrency: 2,
+      runBatch: async (batch) => {
+        if (batch.includes(100)) await gate;
+        return batch.map((n) => n + 1);
+      },
+    });
+    // Generation 1: [1] and [100] (2 x 100 > budget), one per worker; [100] blocks.
+    const slow = b.submit([100, 1]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await b.submit([2])).toEqual([3]);
+    release();
+    expect(await slow).toEqual([101, 2]);
+  });
+
   it('a failing batch rejects only its callers; others still resolve', async () => {
     const b = new MicroBatcher<number, number>({
       cost: (n) => n,

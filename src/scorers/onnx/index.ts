@@ -72,7 +72,13 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   const optimizedGraphFile = opts.graphCache
     ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}.onnx`)
     : undefined;
-  const session = await createSession({ modelFile: layout.modelFile, device, threads: plan.intraOpThreads, optimizedGraphFile });
+  let session: Awaited<ReturnType<typeof createSession>>;
+  try {
+    session = await createSession({ modelFile: layout.modelFile, device, threads: plan.intraOpThreads, optimizedGraphFile });
+  } catch (err) {
+    cache?.close();
+    throw err;
+  }
   let encoder: ConversationEncoder;
   let graph: ReturnType<typeof inspectGraph>;
   try {
@@ -114,7 +120,14 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     return runFeeds(session, graph, buildFeeds(rows, graph, pad));
   };
   if (!encoder.pairMode && maxBatchSize === undefined) {
-    const problem = await checkBatchParity(encoder, run);
+    let problem: string | undefined;
+    try {
+      problem = await checkBatchParity(encoder, run);
+    } catch (err) {
+      await session.release();
+      cache?.close();
+      throw err;
+    }
     if (problem) {
       maxBatchSize = 1;
       warnings.push(`${problem} (pad id ${pad}${pad === encoder.eosId ? ', equal to EOS' : ''}); scoring one sequence at a time`);
@@ -210,7 +223,10 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         deduplicated: counters.deduplicated,
         tokens: counters.tokens,
         batches: b.batches,
-        paddingOverhead: b.realCost > 0 ? Number((b.paddedCost / b.realCost - 1).toFixed(4)) : 0,
+        computedTokens: b.realCost,
+        paddedTokens: b.paddedCost,
+        // Named *Ratio so that run.json's counter merge (resume) does not add it up.
+        paddingRatio: b.realCost > 0 ? Number((b.paddedCost / b.realCost - 1).toFixed(4)) : 0,
       };
     },
     async close() {
