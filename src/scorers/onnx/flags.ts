@@ -18,7 +18,7 @@ export const ONNX_FLAGS_HELP = `ONNX reward models (onnx:<dir>):
                              ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node)
   --max-length <n>           truncate conversations to n tokens (default 2048)
   --truncation-side left|right  which end to cut (default left: keeps the answer)
-  --max-batch-tokens <n>     batch budget, rows x longest row (default 16384)
+  --max-batch-tokens <n>     batch budget, rows x longest row (default 2048 on CPU, 16384 on GPU)
   --variant <name>           load model_<name>.onnx (fp16, int8, quantized, ...)
   --threads <n>              intra-op threads (default: all cores)
   --graph-cache              keep the optimised graph in the cache directory
