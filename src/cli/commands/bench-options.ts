@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { ONNX_FLAGS_HELP, onnxFlagSpecs } from '../../scorers/onnx/flags.js';
 
 export const benchOptions = {
   suite: { type: 'string', multiple: true },
@@ -15,13 +16,7 @@ export const benchOptions = {
   'no-report': { type: 'boolean' },
   'cache-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
-  // ONNX models
-  device: { type: 'string' },
-  'max-length': { type: 'string' },
-  'truncation-side': { type: 'string' },
-  'max-batch-tokens': { type: 'string' },
-  variant: { type: 'string' },
-  threads: { type: 'string' },
+  ...onnxFlagSpecs,
   // Judges and reward servers
   config: { type: 'string' },
   'judge-key-env': { type: 'string' },
@@ -75,10 +70,7 @@ Run:
   --no-report             do not write the HTML report
   --cache-dir DIR         persistent caches (default ~/.cache/rmgauge or $RMGAUGE_CACHE)
   --no-cache              do not read or write the score / response caches
-ONNX models:
-  --device cpu|cuda|webgpu   --max-length N (2048)   --truncation-side left|right (left)
-  --max-batch-tokens N       --variant fp16|int8|quantized   --threads N
-Judges and reward servers:
+${ONNX_FLAGS_HELP}Judges and reward servers:
   --config FILE           rmgauge.config.json|yaml with named judges
   --judge-key-env VAR     environment variable holding the API key (OPENAI_API_KEY)
   --judge-template FILE   replace the built-in prompt wording

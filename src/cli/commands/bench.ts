@@ -9,6 +9,7 @@ import { loadRun, RUN_FILE, type RunJson } from '../../run/run-files.js';
 import { runModel } from '../../run/runner.js';
 import { parseModelSpec } from '../../scorers/registry.js';
 import type { ScorerOptions } from '../../scorers/types.js';
+import { onnxFlagValues } from '../../scorers/onnx/flags.js';
 import type { SuiteOptions } from '../../suites/types.js';
 import type { Command } from '../main.js';
 import { printSummary } from '../summary-table.js';
@@ -114,20 +115,13 @@ export const command: Command = {
         seed,
         cacheDir: values['cache-dir'] ?? defaultCacheDir(),
         noCache: values['no-cache'] || undefined,
-        device: values.device as ScorerOptions['device'],
-        maxLength: parseIntOption(values['max-length'], '--max-length', 1),
-        truncationSide: values['truncation-side'] as ScorerOptions['truncationSide'],
-        maxBatchTokens: parseIntOption(values['max-batch-tokens'], '--max-batch-tokens', 1),
-        variant: values.variant,
-        threads: parseIntOption(values.threads, '--threads', 1),
+        ...onnxFlagValues(values as Record<string, string | boolean | undefined>),
         configFile: values.config,
         judgeKeyEnv: values['judge-key-env'],
         judgeTemplate: values['judge-template'] ? resolve(values['judge-template']) : undefined,
         timeoutMs: parseIntOption(values.timeout, '--timeout', 1),
         budgetS: parseIntOption(values.budget, '--budget', 1),
       };
-      if (values.device && !['cpu', 'cuda', 'webgpu'].includes(values.device)) throw new UserError(`--device must be cpu, cuda or webgpu`);
-      if (values['truncation-side'] && !['left', 'right'].includes(values['truncation-side'])) throw new UserError(`--truncation-side must be left or right`);
       if (values['judge-mode'] && !['kway', 'ratings'].includes(values['judge-mode'])) throw new UserError(`--judge-mode must be kway or ratings`);
       const suiteOptions: SuiteOptions = {
         seed,
