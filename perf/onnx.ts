@@ -7,7 +7,7 @@
 //       one input per call (its default use), and lists of PEER_BATCH in workload order.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on
 // small-qwen2-rm), RMGAUGE_PERF_MODELS (comma list of model dirs), RMGAUGE_PERF_ROUNDS (a/b
-// repetitions, best kept; default 2).
+// repetitions, best kept; default 3).
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +21,7 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const PEER_BATCH = 8;
 
 export async function benchModel(dir: string, n: number): Promise<void> {
-  const rounds = Number(process.env.RMGAUGE_PERF_ROUNDS ?? 2);
+  const rounds = Number(process.env.RMGAUGE_PERF_ROUNDS ?? 3);
   const bench = await openBench(dir, 'cpu');
   const items = workloadFor(bench, n);
   const { a, b, batches, scores, details: d, stats } = await measureAB(bench, items, rounds);
