@@ -1,8 +1,8 @@
 // Finds, reads and validates the project config file: --config <file>, else rmgauge.config.json,
 // rmgauge.config.yaml or rmgauge.config.yml in the working directory. Errors name the file and key.
+import { parseStructured } from '../util/structured-file.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { ConfigProblem, validateConfig, type RmgaugeConfig } from './schema.js';
 
@@ -24,12 +24,7 @@ export function findConfigFile(cwd: string, configFile?: string): string | undef
 }
 
 export function parseConfigText(text: string, file: string): RmgaugeConfig {
-  let raw: unknown;
-  try {
-    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'} (${(err as Error).message.split('\n')[0]})`);
-  }
+  const raw = parseStructured(text, file);
   try {
     return validateConfig(raw ?? {}, file);
   } catch (err) {

@@ -1,8 +1,8 @@
 // The ensemble spec file (JSON or YAML): members, normalisation, aggregation, RL transform.
 // Validated field by field; every error names the file and the field.
+import { parseStructured } from '../util/structured-file.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DataError, UserError } from '../errors.js';
 import { AGGREGATIONS, type Aggregation } from './math.js';
 
@@ -143,12 +143,5 @@ export function parseEnsembleSpec(file: string, raw: unknown): EnsembleSpec {
 export function loadEnsembleSpec(file: string): EnsembleSpec {
   if (!existsSync(file)) throw new UserError(`ensemble spec not found: ${file}`);
   const text = readFileSync(file, 'utf8');
-  const ext = extname(file).toLowerCase();
-  let raw: unknown;
-  try {
-    raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new DataError(file, undefined, undefined, `not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`);
-  }
-  return parseEnsembleSpec(file, raw);
+  return parseEnsembleSpec(file, parseStructured(text, file));
 }

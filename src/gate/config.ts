@@ -1,7 +1,6 @@
 // Reads and validates a gate configuration (gate.json, gate.yaml / .yml), or builds the default gate.
+import { parseStructured } from '../util/structured-file.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import type { CeilingSpec, GateConfig, RuleSpec, Scope } from './types.js';
 
@@ -139,12 +138,5 @@ export function parseGateConfig(raw: unknown, file: string): GateConfig {
 export function loadGateConfig(file: string): GateConfig {
   if (!existsSync(file)) throw new UserError(`gate config ${file} not found`);
   const text = readFileSync(file, 'utf8');
-  const ext = extname(file).toLowerCase();
-  let raw: unknown;
-  try {
-    raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new UserError(`${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return parseGateConfig(raw, file);
+  return parseGateConfig(parseStructured(text, file), file);
 }

@@ -1,9 +1,9 @@
 // Judge prompt templates: the built-in wording per protocol, user template files that replace it,
 // placeholder checking, and rendering. Placeholders are `{name}`; `{{` and `}}` are literal braces.
 // Rendering is a single pass, so text inside an answer that looks like a placeholder stays as is.
+import { parseStructured } from '../../util/structured-file.js';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../errors.js';
 import { sha256Hex } from '../../cache/kv-store.js';
 
@@ -142,12 +142,7 @@ export function loadTemplateFile(file: string): { set: TemplateSet; replaced: Pr
   const replaced: Protocol[] = [];
   const ext = extname(file).toLowerCase();
   if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-    let raw: unknown;
-    try {
-      raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-    } catch (err) {
-      throw new UserError(`judge template ${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`);
-    }
+    const raw = parseStructured(text, file, `judge template ${file}`);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new UserError(`judge template ${file}: must map protocols (${PROTOCOLS.join(', ')}) to a template`);
     }
