@@ -19,7 +19,7 @@ export class KvStore<V = unknown> {
 
   constructor(
     readonly file: string,
-    private readonly table = 'kv',
+    table = 'kv',
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);

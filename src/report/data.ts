@@ -1,6 +1,6 @@
 // The report's data model: what build.ts computes from run directories and what the HTML page,
 // the Markdown summary and the PNG charts render. Plain JSON (embedded in the page as is).
-import type { Calibration, Histogram } from '../metrics/calibration.js';
+import type { Calibration } from '../metrics/calibration.js';
 import type { ItemRecord, SuiteResult } from '../types.js';
 import type { LoadedRun } from '../run/run-files.js';
 import type { Aggregate } from '../metrics/bootstrap.js';

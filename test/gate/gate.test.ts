@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { parseGateConfig, defaultGateConfig } from '../../src/gate/config.js';
 import { gateLoaded } from '../../src/gate/evaluate.js';
 import type { GateConfig, GateOutcome } from '../../src/gate/types.js';
