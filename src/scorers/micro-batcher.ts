@@ -3,24 +3,33 @@
 // by cost (token length), cuts batches by a padded-cost budget (rows x longest row), runs them, and
 // resolves each caller with its results in the caller's original order.
 //
-// Scheduling works in "generations": everything pending when a generation is formed is sorted and
-// cut into batches; requests arriving meanwhile wait for the next one, which a free worker forms as
-// soon as the current generation has no batch left to start. Long inputs are therefore never
-// starved by a stream of short ones, and no worker idles while requests wait.
+// Scheduling works in "generations": everything pending when a generation is formed is prepared
+// (e.g. tokenized and looked up in a cache), de-duplicated, sorted and cut into batches; requests
+// arriving meanwhile wait for the next one, which a free worker forms as soon as the current
+// generation has no batch left to start. Long inputs are therefore never starved by a stream of
+// short ones, and no worker idles while requests wait. Preparing at generation time, between
+// runs, keeps CPU-heavy preparation (tokenization) from competing with the engine's threads.
+
+/** What `prepare` says about one input: its result is already known, it failed, or run it. */
+export type Prepared<R> = { value: R } | { error: unknown } | undefined;
 
 export interface MicroBatcherOptions<T, R> {
   /** Runs one batch; must return one result per input, in the same order. */
   runBatch: (batch: T[]) => Promise<R[]>;
-  /** The cost of one input (its token length). Batches are padded to their longest input. */
+  /** The cost of one input (its token length), read after `prepare`. Batches are padded to their longest input. */
   cost: (input: T) => number;
   /** Budget per batch: rows x longest cost. A single input over budget still runs, alone. */
   maxBatchTokens: number;
   /** Hard cap on rows per batch (default: unlimited). */
   maxBatchSize?: number;
-  /** How long to wait for more requests before flushing (default 0: the next macrotask). */
+  /** How long to wait for more requests before forming a generation (default 0: the next macrotask). */
   maxWaitMs?: number;
   /** Batches run at the same time (default 1: one inference engine using all cores). */
   concurrency?: number;
+  /** Called once per generation on all its inputs, before costs are read (tokenize, look up a cache). */
+  prepare?: (inputs: T[]) => Array<Prepared<R>>;
+  /** Inputs of one generation with the same key are computed once. */
+  dedupeKey?: (input: T) => string;
 }
 
 interface Pending<T, R> {
@@ -28,6 +37,8 @@ interface Pending<T, R> {
   cost: number;
   index: number;
   caller: Caller<R>;
+  /** Identical inputs of the same generation, resolved with this one's result. */
+  followers?: Array<Pending<T, R>>;
 }
 
 interface Caller<R> {
@@ -43,8 +54,12 @@ export interface MicroBatcherStats {
   rows: number;
   /** Sum over batches of rows x longest cost (what the engine computed, padding included). */
   paddedCost: number;
-  /** Sum of the inputs' own costs. */
+  /** Sum of the computed inputs' own costs. */
   realCost: number;
+  /** Inputs answered by `prepare` without running (cache hits). */
+  resolvedEarly: number;
+  /** Inputs that shared the computation of an identical one. */
+  deduplicated: number;
 }
 
 /** Cuts inputs, already sorted by ascending cost, into runs whose padded cost fits the budget. */
@@ -72,7 +87,7 @@ export class MicroBatcher<T, R> {
   private ready: Array<Array<Pending<T, R>>> = [];
   private workers = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  readonly stats: MicroBatcherStats = { batches: 0, rows: 0, paddedCost: 0, realCost: 0 };
+  readonly stats: MicroBatcherStats = { batches: 0, rows: 0, paddedCost: 0, realCost: 0, resolvedEarly: 0, deduplicated: 0 };
 
   constructor(private readonly opts: MicroBatcherOptions<T, R>) {
     if (!(opts.maxBatchTokens > 0)) throw new Error(`maxBatchTokens must be positive, got ${opts.maxBatchTokens}`);
@@ -86,9 +101,7 @@ export class MicroBatcher<T, R> {
     if (inputs.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
       const caller: Caller<R> = { results: new Array(inputs.length), remaining: inputs.length, failed: false, resolve, reject };
-      inputs.forEach((input, index) => {
-        this.pending.push({ input, cost: this.opts.cost(input), index, caller });
-      });
+      inputs.forEach((input, index) => this.pending.push({ input, cost: 0, index, caller }));
       this.schedule();
     });
   }
@@ -113,10 +126,44 @@ export class MicroBatcher<T, R> {
     }, this.opts.maxWaitMs ?? 0);
   }
 
-  /** Everything pending becomes the next generation: sorted by cost, cut by the budget. */
+  /** Everything pending becomes the next generation: prepared, de-duplicated, sorted, cut. */
   private nextGeneration(): void {
-    const generation = this.pending;
+    let generation = this.pending.filter((p) => !p.caller.failed);
     this.pending = [];
+    if (this.opts.prepare) {
+      let prepared: Array<Prepared<R>>;
+      try {
+        prepared = this.opts.prepare(generation.map((p) => p.input));
+      } catch (err) {
+        for (const p of generation) fail(p.caller, err);
+        return;
+      }
+      generation = generation.filter((p, i) => {
+        const r = prepared[i];
+        if (r === undefined) return true;
+        if ('error' in r) fail(p.caller, r.error);
+        else {
+          this.stats.resolvedEarly++;
+          settle(p, r.value);
+        }
+        return false;
+      });
+    }
+    if (this.opts.dedupeKey) {
+      const first = new Map<string, Pending<T, R>>();
+      generation = generation.filter((p) => {
+        const key = this.opts.dedupeKey!(p.input);
+        const leader = first.get(key);
+        if (!leader) {
+          first.set(key, p);
+          return true;
+        }
+        (leader.followers ??= []).push(p);
+        this.stats.deduplicated++;
+        return false;
+      });
+    }
+    for (const p of generation) p.cost = this.opts.cost(p.input);
     // Stable sort by cost: equal-length inputs keep their arrival order.
     generation.sort((a, b) => a.cost - b.cost);
     for (const [s, e] of cutBatches(
@@ -138,6 +185,7 @@ export class MicroBatcher<T, R> {
         if (this.ready.length === 0) {
           if (this.pending.length === 0) return;
           this.nextGeneration();
+          continue;
         }
         await this.runOne(this.ready.shift()!);
       }
@@ -148,8 +196,8 @@ export class MicroBatcher<T, R> {
   }
 
   private async runOne(batch: Array<Pending<T, R>>): Promise<void> {
-    // Inputs of callers that already failed are not worth computing.
-    const live = batch.filter((p) => !p.caller.failed);
+    // Inputs whose callers all failed already are not worth computing.
+    const live = batch.filter((p) => !p.caller.failed || p.followers?.some((f) => !f.caller.failed));
     if (live.length === 0) return;
     let results: R[];
     try {
@@ -158,7 +206,10 @@ export class MicroBatcher<T, R> {
         throw new Error(`batch of ${live.length} returned ${Array.isArray(results) ? results.length : 'no'} results`);
       }
     } catch (err) {
-      for (const p of live) fail(p.caller, err);
+      for (const p of live) {
+        fail(p.caller, err);
+        for (const f of p.followers ?? []) fail(f.caller, err);
+      }
       return;
     }
     const maxCost = live.reduce((m, p) => Math.max(m, p.cost), 0);
@@ -166,13 +217,17 @@ export class MicroBatcher<T, R> {
     this.stats.rows += live.length;
     this.stats.paddedCost += maxCost * live.length;
     for (let i = 0; i < live.length; i++) {
-      const p = live[i];
-      this.stats.realCost += p.cost;
-      if (p.caller.failed) continue;
-      p.caller.results[p.index] = results[i];
-      if (--p.caller.remaining === 0) p.caller.resolve(p.caller.results);
+      this.stats.realCost += live[i].cost;
+      settle(live[i], results[i]);
+      for (const f of live[i].followers ?? []) settle(f, results[i]);
     }
   }
+}
+
+function settle<T, R>(p: Pending<T, R>, value: R): void {
+  if (p.caller.failed) return;
+  p.caller.results[p.index] = value;
+  if (--p.caller.remaining === 0) p.caller.resolve(p.caller.results);
 }
 
 function fail<R>(caller: Caller<R>, err: unknown): void {
@@ -180,4 +235,3 @@ function fail<R>(caller: Caller<R>, err: unknown): void {
   caller.failed = true;
   caller.reject(err);
 }
-

@@ -42,7 +42,14 @@ describe('MicroBatcher', () => {
     // Sorted: b(1) cc(2) eee(3) aaaa(4) dddd(4) ffffff(6); budget 12:
     // [b, cc, eee, aaaa] = 4x4 = 16 > 12 -> [b, cc, eee] = 9; [aaaa, dddd] = 8 (3x6 > 12); [ffffff].
     expect(seen).toEqual([['b', 'cc', 'eee'], ['aaaa', 'dddd'], ['ffffff']]);
-    expect(b.stats).toEqual({ batches: 3, rows: 6, paddedCost: 9 + 8 + 6, realCost: 1 + 2 + 3 + 4 + 4 + 6 });
+    expect(b.stats).toEqual({
+      batches: 3,
+      rows: 6,
+      paddedCost: 9 + 8 + 6,
+      realCost: 1 + 2 + 3 + 4 + 4 + 6,
+      resolvedEarly: 0,
+      deduplicated: 0,
+    });
   });
 
   it('requests arriving during a batch form the next generation', async () => {
@@ -87,6 +94,42 @@ describe('MicroBatcher', () => {
     expect(await b.submit([2])).toEqual([3]);
     release();
     expect(await slow).toEqual([101, 2]);
+  });
+
+  it('prepare answers known inputs at once, fails bad ones alone, and runs the rest once per key', async () => {
+    const prepared: string[][] = [];
+    const ran: string[][] = [];
+    const b = new MicroBatcher<{ text: string; len?: number }, string>({
+      prepare: (inputs) => {
+        prepared.push(inputs.map((i) => i.text));
+        return inputs.map((i) => {
+          if (i.text === 'cached') return { value: 'from cache' };
+          if (i.text === 'bad') return { error: new Error('cannot encode "bad"') };
+          i.len = i.text.length; // costs are read only after prepare
+          return undefined;
+        });
+      },
+      dedupeKey: (i) => i.text,
+      cost: (i) => i.len!,
+      maxBatchTokens: 100,
+      runBatch: async (batch) => {
+        ran.push(batch.map((i) => i.text));
+        return batch.map((i) => i.text.toUpperCase());
+      },
+    });
+    const [x, y, z] = await Promise.allSettled([
+      b.submit([{ text: 'abc' }, { text: 'cached' }, { text: 'z' }]),
+      b.submit([{ text: 'z' }, { text: 'abc' }]),
+      b.submit([{ text: 'ok' }, { text: 'bad' }]),
+    ]);
+    expect(x).toEqual({ status: 'fulfilled', value: ['ABC', 'from cache', 'Z'] });
+    expect(y).toEqual({ status: 'fulfilled', value: ['Z', 'ABC'] });
+    expect(z.status).toBe('rejected');
+    expect(String((z as PromiseRejectedResult).reason)).toMatch(/cannot encode "bad"/);
+    // One generation, prepared once; 'ok' belongs to a failed caller and is not computed.
+    expect(prepared).toEqual([['abc', 'cached', 'z', 'z', 'abc', 'ok', 'bad']]);
+    expect(ran).toEqual([['z', 'abc']]);
+    expect(b.stats).toMatchObject({ resolvedEarly: 1, deduplicated: 2, rows: 2, realCost: 4 });
   });
 
   it('a failing batch rejects only its callers; others still resolve', async () => {

@@ -9,7 +9,7 @@ import { sha256Hex } from '../../cache/kv-store.js';
 import { UserError } from '../../errors.js';
 import type { Scorer, ScoreRequest } from '../../types.js';
 import type { ScorerOptions } from '../types.js';
-import { MicroBatcher } from '../micro-batcher.js';
+import { MicroBatcher, type Prepared } from '../micro-batcher.js';
 import { ConversationEncoder, type Encoded } from './encode.js';
 import { readLayout } from './layout.js';
 import { buildFeeds, createSession, inspectGraph, runFeeds, type Device } from './session.js';
@@ -36,8 +36,11 @@ export function threadPlan(device: Device, threads: number): { parallelRuns: num
   return { parallelRuns, intraOpThreads: Math.max(1, Math.floor(threads / parallelRuns)) };
 }
 
-interface Row extends Encoded {
-  key: string;
+/** One conversation to score; encoded when its generation of batches is formed. */
+interface Row {
+  req: ScoreRequest;
+  enc?: Encoded;
+  key?: string;
 }
 
 /** Instrumentation for benchmarks: sees every batch the scorer runs, in order. */
@@ -134,41 +137,41 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   for (const w of warnings) process.stderr.write(`rmgauge: ${basename(layout.dir)}: warning: ${w}\n`);
 
   const ns = `onnx:${fingerprint}`;
+  const counters = { completions: 0, truncated: 0, tokens: 0 };
+  // Tokenizing here, when a generation of batches is formed (between runs), rather than in score()
+  // keeps the tokenizer off the cores while onnxruntime's threads run.
+  const prepare = (rows: Row[]): Array<Prepared<number>> =>
+    rows.map((row) => {
+      try {
+        const enc = encoder.encode(row.req);
+        row.enc = enc;
+        row.key = rowKey(enc);
+        counters.completions++;
+        counters.tokens += enc.ids.length;
+        if (enc.truncated) counters.truncated++;
+      } catch (err) {
+        return { error: err };
+      }
+      const hit = cache?.get(ns, row.key);
+      return hit === undefined ? undefined : { value: hit };
+    });
   const batcher = new MicroBatcher<Row, number>({
-    cost: (r) => r.ids.length,
+    prepare,
+    dedupeKey: (r) => r.key!,
+    cost: (r) => r.enc!.ids.length,
     maxBatchTokens,
     maxBatchSize,
     concurrency: plan.parallelRuns,
     runBatch: async (rows) => {
-      hooks.onBatch?.(rows);
+      const encs = rows.map((r) => r.enc!);
+      hooks.onBatch?.(encs);
       const t0 = performance.now();
-      const scores = await run(rows);
-      hooks.onBatchDone?.(rows, performance.now() - t0);
-      cache?.putMany(ns, rows.map((r, i) => [r.key, scores[i]]));
+      const scores = await run(encs);
+      hooks.onBatchDone?.(encs, performance.now() - t0);
+      cache?.putMany(ns, rows.map((r, i) => [r.key!, scores[i]]));
       return scores;
     },
   });
-  const inflight = new Map<string, Promise<number>>();
-  const counters = { completions: 0, truncated: 0, cacheHits: 0, computed: 0, deduplicated: 0, tokens: 0 };
-
-  const scoreOne = (row: Row): Promise<number> | number => {
-    const hit = cache?.get(ns, row.key);
-    if (hit !== undefined) {
-      counters.cacheHits++;
-      return hit;
-    }
-    const pending = inflight.get(row.key);
-    if (pending) {
-      counters.deduplicated++;
-      return pending;
-    }
-    counters.computed++;
-    const p = batcher.submit([row]).then(([s]) => s);
-    inflight.set(row.key, p);
-    const drop = () => inflight.delete(row.key);
-    p.then(drop, drop);
-    return p;
-  };
 
   const label = basename(layout.dir) + (layout.variant ? `_${layout.variant}` : '');
   const scorer: Scorer = {
@@ -200,25 +203,19 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
       },
     },
     async score(requests: ScoreRequest[]): Promise<number[]> {
-      const rows = requests.map((req): Row => {
-        const enc = encoder.encode(req);
-        counters.completions++;
-        counters.tokens += enc.ids.length;
-        if (enc.truncated) counters.truncated++;
-        return { ...enc, key: rowKey(enc) };
-      });
-      // Collect synchronously first so that this call's rows join the same generation of batches.
-      const parts = rows.map(scoreOne);
-      return Promise.all(parts);
+      for (const r of requests) {
+        if (!r || typeof r.completion !== 'string') throw new UserError('each score request needs a string completion');
+      }
+      return batcher.submit(requests.map((req) => ({ req })));
     },
     stats() {
       const b = batcher.stats;
       return {
         completions: counters.completions,
         truncated: counters.truncated,
-        cacheHits: counters.cacheHits,
-        computed: counters.computed,
-        deduplicated: counters.deduplicated,
+        cacheHits: b.resolvedEarly,
+        computed: b.rows,
+        deduplicated: b.deduplicated,
         tokens: counters.tokens,
         batches: b.batches,
         computedTokens: b.realCost,
