@@ -42,15 +42,20 @@ for msgs in cases:
     golden.append({'messages': msgs, 'input_ids': ids, 'logit': logit})
 json.dump({'model': 'small-qwen2-rm (rebuilt)', 'cases': golden}, open(os.path.join(out, 'golden.json'), 'w'), indent=1)
 
-ids = torch.tensor([golden[1]['input_ids']] * 2)
+# Trace with a right-padded batch so that the attention-mask path is the one exported.
+a, b = golden[1]['input_ids'], golden[0]['input_ids']
+n = max(len(a), len(b))
+pad = cfg['pad_token_id']
+ids = torch.tensor([a + [pad] * (n - len(a)), b + [pad] * (n - len(b))])
+mask = torch.tensor([[1] * len(a) + [0] * (n - len(a)), [1] * len(b) + [0] * (n - len(b))])
 kw = dict(input_names=['input_ids', 'attention_mask'], output_names=['logits'], opset_version=17,
           dynamic_axes={'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'seq'}, 'logits': {0: 'batch'}})
 path = os.path.join(out, 'model.onnx')
 try:
-    torch.onnx.export(model, (ids, torch.ones_like(ids)), path, dynamo=False, **kw)
+    torch.onnx.export(model, (ids, mask), path, dynamo=False, **kw)
 except Exception as e:  # newer torch: only the dynamo exporter
     print('legacy exporter failed (%s); using dynamo' % e, flush=True)
-    torch.onnx.export(model, (ids, torch.ones_like(ids)), path, dynamo=True, external_data=False,
+    torch.onnx.export(model, (ids, mask), path, dynamo=True, external_data=False,
                       input_names=kw['input_names'], output_names=kw['output_names'], opset_version=18,
                       dynamic_shapes={'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'seq'}})
 print('exported', path, os.path.getsize(path), 'bytes', flush=True)
