@@ -12,7 +12,7 @@
 # 64 MiB limit, so it is rebuilt there with the machine's own torch + transformers
 # (perf/device/export-qwen2-rm.py: same config, seeded weights, same export, plus a golden.json of
 # torch fp32 logits that every provider is checked against).
-# Environment: N (completions, default 400), DEVICES (default cpu,webgpu,cuda), LARGE=1 also builds a Qwen2-0.5B-shaped graph (hidden 896,
+# Environment: N (completions, default 400), DEVICES (default cpu,cuda,webgpu), LARGE=1 also builds a Qwen2-0.5B-shaped graph (hidden 896,
 # 24 layers, vocab 4096, ~1.4 GB) and measures webgpu and cpu on N_LARGE (default 64) completions.
 # Output: printed, and $OUT/device-check.log.
 set -uo pipefail
@@ -39,7 +39,7 @@ echo "node $($NODE --version); $(nvidia-smi -L 2>/dev/null | head -1); $(nproc) 
 echo "--- building small-qwen2-rm (torch export)"
 python3 perf/device/export-qwen2-rm.py $W/small-qwen2-rm test/fixtures/models/tiny-llama-rm || exit 1
 echo "--- export done after $(( $(date +%s) - t0 )) s"
-timeout 360 $NODE .device/bench.mjs $W/small-qwen2-rm "${N:-400}" "${DEVICES:-cpu,webgpu,cuda}"
+timeout 360 $NODE .device/bench.mjs $W/small-qwen2-rm "${N:-400}" "${DEVICES:-cpu,cuda,webgpu}"
 echo "--- small-qwen2-rm done after $(( $(date +%s) - t0 )) s"
 
 if [ "${LARGE:-0}" = 1 ]; then

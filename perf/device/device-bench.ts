@@ -1,7 +1,7 @@
 // The GPU-machine check (run by perf/device-check.sh, bundled to one .mjs): for each execution
 // provider, (1) parity against the torch fp32 logits in the model's golden.json, (2) throughput of
 // the rmgauge scorer end to end (a) against session.run alone on the same batches (b).
-// Arguments: <model dir> <completions> <devices, comma separated: cpu,webgpu,cuda>.
+// Arguments: <model dir> <completions> <devices, comma separated: cpu,cuda,webgpu>.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
@@ -11,7 +11,7 @@ import { quantiles } from '../onnx-workload.js';
 
 const [dir, nArg, devArg] = process.argv.slice(2);
 const n = Number(nArg ?? 400);
-const devices = (devArg ?? 'cpu,webgpu,cuda').split(',') as Device[];
+const devices = (devArg ?? 'cpu,cuda,webgpu').split(',') as Device[];
 
 async function parity(device: Device): Promise<string> {
   const g = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
