@@ -1,5 +1,5 @@
 // Measures (a) the rmgauge onnx scorer end to end and (b) onnxruntime session.run alone on the
-// very batches (a) formed, with the same session settings and batches in flight (the floor).
+// very batches (a) formed, with the same session settings, one batch at a time (the floor).
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,13 +93,13 @@ export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: num
     const a = { seconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
 
     const layout = readLayout(bench.dir, process.cwd());
-    const session = await createSession({ modelFile: layout.modelFile, device: bench.device, threads: details.intraOpThreads as number });
+    const session = await createSession({ modelFile: layout.modelFile, device: bench.device, threads: details.threads as number });
     const graph = inspectGraph(session, layout.modelFile);
     const pad = (details.padTokenId as number | null) ?? 0;
     await session.run(buildFeeds(batches[0].slice(0, 1), graph, pad).feeds);
     const feeds = batches.map((rows) => buildFeeds(rows, graph, pad).feeds);
     t = performance.now();
-    await inFlight(feeds, details.parallelRuns as number, (f) => session.run(f));
+    for (const f of feeds) await session.run(f);
     const b = { ...a, seconds: (performance.now() - t) / 1000 };
     await session.release();
     if (!best) best = { a, b, batches, scores, details, stats };

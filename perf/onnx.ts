@@ -2,7 +2,7 @@
 // synthetic RewardBench-2-shaped workload, completions/s and tokens/s for
 //   (a) the rmgauge onnx scorer end to end (template, tokenizer, micro-batcher, padding, cache layer),
 //   (b) onnxruntime session.run alone on the very batches (a) formed, with the same session
-//       settings and the same number of batches in flight, feeds built beforehand (the floor),
+//       settings, one batch at a time, feeds built beforehand (the floor),
 //   (c) the @huggingface/transformers text-classification pipeline on the same model and texts:
 //       one input per call (its default use), and lists of PEER_BATCH in workload order.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on
@@ -60,7 +60,7 @@ export async function benchModel(dir: string, n: number): Promise<void> {
       `(min ${q.min}, median ${q.median}, p90 ${q.p90}, max ${q.max})`,
   );
   console.log(
-    `rmgauge: device ${d.device}, ${d.parallelRuns} batches in flight x ${d.intraOpThreads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
+    `rmgauge: device ${d.device}, ${d.threads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
       `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; best of ${rounds} for (a) and (b)`,
   );
   console.log(`(a)  rmgauge end to end                 ${fmt(a)}`);

@@ -45,8 +45,7 @@ async function main(): Promise<void> {
       const r = await measureAB(bench, items, 1);
       const q = quantiles(r.batches.flat().map((x) => x.ids.length));
       console.log(
-        `${r.a.completions} completions, ${r.a.tokens} tokens (median ${q.median}, max ${q.max}); ${r.details.parallelRuns} in flight x ` +
-          `${r.details.intraOpThreads} threads; max-batch-tokens ${r.details.maxBatchTokens}; ${r.batches.length} batches`,
+        `${r.a.completions} completions, ${r.a.tokens} tokens (median ${q.median}, max ${q.max}); ${r.details.threads} threads; max-batch-tokens ${r.details.maxBatchTokens}; ${r.batches.length} batches`,
       );
       console.log(`(a) rmgauge end to end              ${fmt(r.a)}`);
       console.log(`(b) session.run alone, same batches ${fmt(r.b)}`);

@@ -24,18 +24,6 @@ export const DEFAULT_MAX_LENGTH = 2048;
  */
 export const DEFAULT_MAX_BATCH_TOKENS = { cpu: 2048, gpu: 16384 } as const;
 
-/**
- * How `threads` CPU threads are used: by default one batch at a time over all of them.
- * onnxruntime-node runs session.run calls one after another (measured: two sessions of one thread
- * each are no faster than one), so batches in flight only help when the intra-op pool suffers
- * from other processes on the machine; RMGAUGE_ORT_PARALLEL_RUNS=k splits the threads k ways.
- */
-export function threadPlan(device: Device, threads: number): { parallelRuns: number; intraOpThreads: number } {
-  const forced = Number(process.env.RMGAUGE_ORT_PARALLEL_RUNS);
-  const parallelRuns = device === 'cpu' && Number.isInteger(forced) && forced >= 1 ? Math.min(forced, threads) : 1;
-  return { parallelRuns, intraOpThreads: Math.max(1, Math.floor(threads / parallelRuns)) };
-}
-
 /** One conversation to score; encoded when its generation of batches is formed. */
 interface Row {
   req: ScoreRequest;
@@ -64,7 +52,6 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   }
   const threads = opts.threads ?? availableParallelism();
   if (!(Number.isInteger(threads) && threads > 0)) throw new UserError(`--threads must be a positive integer, got ${threads}`);
-  const plan = threadPlan(device, threads);
 
   const layout = readLayout(ref, opts.cwd, opts.variant);
   const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
@@ -75,7 +62,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     : undefined;
   let session: Awaited<ReturnType<typeof createSession>>;
   try {
-    session = await createSession({ modelFile: layout.modelFile, device, threads: plan.intraOpThreads, optimizedGraphFile });
+    session = await createSession({ modelFile: layout.modelFile, device, threads, optimizedGraphFile });
   } catch (err) {
     cache?.close();
     throw err;
@@ -161,7 +148,9 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     cost: (r) => r.enc!.ids.length,
     maxBatchTokens,
     maxBatchSize,
-    concurrency: plan.parallelRuns,
+    // onnxruntime-node runs session.run synchronously on this thread (inside setImmediate), so
+    // batches never overlap: one at a time, over all intra-op threads.
+    concurrency: 1,
     runBatch: async (rows) => {
       const encs = rows.map((r) => r.enc!);
       hooks.onBatch?.(encs);
@@ -191,8 +180,6 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         variant: layout.variant ?? null,
         device,
         threads,
-        intraOpThreads: plan.intraOpThreads,
-        parallelRuns: plan.parallelRuns,
         maxLength,
         truncationSide,
         maxBatchTokens,
