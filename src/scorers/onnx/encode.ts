@@ -66,7 +66,8 @@ export class ConversationEncoder {
     const added = new Map<string, number>();
     for (const [id, tok] of this.tokenizer.get_added_tokens_decoder()) added.set(tok.content, id);
     const unk = tokenText(setup.tokenizerConfig.unk_token);
-    const unkId = unk !== undefined ? (added.get(unk) ?? this.tokenizer.token_to_id(unk)) : undefined;
+    const modelUnk = (this.tokenizer.model as unknown as { unk_token_id?: number } | null)?.unk_token_id;
+    const unkId = (unk !== undefined ? (added.get(unk) ?? this.tokenizer.token_to_id(unk)) : undefined) ?? modelUnk;
     this.idOf = (t) => {
       const id = added.get(t) ?? this.tokenizer.token_to_id(t) ?? unkId;
       if (id === undefined) throw new UserError(`token "${t}" is not in the vocabulary and the tokenizer has no unk token`);
