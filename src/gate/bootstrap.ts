@@ -43,6 +43,41 @@ export function buildDesign(records: readonly ItemRecord[]): number[][][] {
   return pooled.length ? [...big, pooled] : big;
 }
 
+/**
+ * Small-sample correction of the bootstrap spread: a stratum of m clusters resampled with
+ * replacement has variance (m − 1)/m of the plug-in variance's unbiased version, so the centred
+ * draws are stretched by sqrt(m/(m − 1)), with m the smallest stratum of the target's records.
+ */
+export function smallSampleFactor(records: readonly ItemRecord[]): number {
+  const design = buildDesign(records);
+  if (design.length === 0) return 1;
+  const m = Math.min(...design.map((clusters) => clusters.length));
+  return m >= 2 ? Math.sqrt(m / (m - 1)) : 1;
+}
+
+/** Per cluster (see clusterKey): the summed difference candidate − baseline and the item count. */
+export function clusterDifferences(
+  records: readonly ItemRecord[],
+  baseline: readonly number[],
+  candidate: readonly number[],
+): { sums: number[]; sizes: number[] } {
+  const at = new Map<string, number>();
+  const sums: number[] = [];
+  const sizes: number[] = [];
+  records.forEach((r, i) => {
+    const k = clusterKey(r);
+    let u = at.get(k);
+    if (u === undefined) {
+      at.set(k, (u = sums.length));
+      sums.push(0);
+      sizes.push(0);
+    }
+    sums[u] += candidate[i] - baseline[i];
+    sizes[u]++;
+  });
+  return { sums, sizes };
+}
+
 /** A resampled copy gets a distinct key and id (Ties ids keep their form, with a shared suffix). */
 export function resampledCopy(r: ItemRecord, copy: number): ItemRecord {
   const m = TIES_ID.exec(r.id ?? '');
@@ -123,6 +158,47 @@ export function pairedMeanBootstrap(
       }
     });
     out[d] = sum / n;
+  }
+  return out;
+}
+
+/**
+ * Paired permutation through the aggregate: every draw swaps the baseline's and the candidate's
+ * records of a random half of the clusters (each cluster independently with probability ½; Ties
+ * ref/tied groups swap together), recomputes both runs' numbers and keeps candidate − baseline per
+ * target (NaN where undefined). When the two runs differ by noise only, every swap pattern is as
+ * likely as the observed one, so the share of draws at least as bad as the observed difference is
+ * an exact p-value for any composite (with margin 0).
+ */
+export function pairedPermutation(input: BootstrapInput): Map<string, Float64Array> {
+  const { baseline, candidate, targets, draws } = input;
+  const units = new Map<string, number[]>();
+  baseline.forEach((r, i) => {
+    const k = clusterKey(r);
+    const members = units.get(k);
+    if (members) members.push(i);
+    else units.set(k, [i]);
+  });
+  const clusters = [...units.values()];
+  const rand = rngFor(input.seed, 'gate-permutation', input.suite);
+  const out = new Map<string, Float64Array>(targets.map((t) => [targetId(t), new Float64Array(draws)]));
+  for (let d = 0; d < draws; d++) {
+    const rb = baseline.slice();
+    const rc = candidate.slice();
+    for (const members of clusters) {
+      if (rand() < 0.5) continue;
+      for (const i of members) {
+        rb[i] = candidate[i];
+        rc[i] = baseline[i];
+      }
+    }
+    const resB: SuiteResult = input.aggregateBaseline(rb);
+    const resC: SuiteResult = input.aggregateCandidate(rc);
+    for (const t of targets) {
+      const vb = readTarget(t, resB, rb, input.aggregateBaseline);
+      const vc = readTarget(t, resC, rc, input.aggregateCandidate);
+      out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
+    }
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Runs a gate on two loaded runs: pairs items, expands rules, tests each one (McNemar for plain
-// means of 0/1 results, paired bootstrap otherwise), applies Holm across the gate, and decides.
+// means of 0/1 results, the paired sign-flip test for plain means of fractional results, the
+// small-sample-corrected paired bootstrap for composites), applies Holm across the gate, and decides.
 import type { LoadedRun } from '../run/run-files.js';
 import { rngFor } from '../util/random.js';
 import {
@@ -7,9 +8,12 @@ import {
   mcnemarTest,
   pairedCounts,
   pairedProportionInterval,
+  permutationPValue,
+  signFlipTest,
   summarizeBootstrap,
 } from '../metrics/paired-tests.js';
-import { pairedBootstrap, pairedMeanBootstrap } from './bootstrap.js';
+import type { ItemRecord } from '../types.js';
+import { clusterDifferences, pairedBootstrap, pairedMeanBootstrap, pairedPermutation, smallSampleFactor } from './bootstrap.js';
 import { evaluateCeilings } from './ceilings.js';
 import { pairRuns } from './pairing.js';
 import { expandRules, plainMeanPairs, type SuiteContext } from './rules.js';
@@ -21,12 +25,24 @@ export interface GateLoadedOptions {
   seed?: number;
   /** Overrides how a suite's aggregate is found (tests). */
   resolveAggregates?: (suite: string, baseline: LoadedRun, candidate: LoadedRun) => Promise<SuiteAggregates>;
+  /**
+   * Calibration comparisons only (test/gate/calibrate.ts): 'bootstrap' tests plain means of
+   * fractional results with the percentile bootstrap instead of the sign-flip test; for composites,
+   * 'scaled' takes margin-0 p-values from the small-sample-corrected bootstrap instead of the
+   * permutation test, and 'percentile' from the uncorrected bootstrap (the previous method).
+   */
+  methods?: { fractional?: 'sign-flip' | 'bootstrap'; composite?: 'permutation' | 'scaled' | 'percentile' };
 }
 
 export const DEFAULT_SEED = 1;
 
-/** Interval of the raw draws (candidate − baseline); p-value in the rule's better direction. */
-function summarizeResampled(deltas: Float64Array, r: RuleResult, alpha: number) {
+/**
+ * Interval of the draws (candidate − baseline) after stretching them about the estimate by
+ * `factor` (smallSampleFactor); p-value in the rule's better direction.
+ */
+function summarizeResampled(draws: Float64Array, r: RuleResult, alpha: number, factor = 1) {
+  const est = r.estimate ?? 0;
+  const deltas = factor === 1 ? draws : draws.map((d) => est + factor * (d - est));
   const raw = summarizeBootstrap(deltas, r.margin ?? 0, alpha);
   if (r.direction !== 'lower') return raw;
   const oriented = summarizeBootstrap(deltas.map((d) => -d), r.margin ?? 0, alpha);
@@ -37,10 +53,26 @@ function summary(r: LoadedRun): RunSummary {
   return { dir: r.dir, runId: r.run.run_id, model: r.run.model?.label ?? r.run.model?.spec ?? '?', status: r.run.status };
 }
 
+/** The records a target is computed from (all of them for the overall score and metrics). */
+function scopeRecords(target: Target, records: ItemRecord[]): ItemRecord[] {
+  const pick =
+    target.scope === 'subset' ? (r: ItemRecord) => r.subset === target.name
+    : target.scope === 'language' ? (r: ItemRecord) => r.language === target.name
+    : target.scope === 'section' ? (r: ItemRecord) => r.section === target.name
+    : null;
+  const out = pick ? records.filter(pick) : records;
+  return out.length ? out : records;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}`;
 
 export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, config: GateConfig, opts: GateLoadedOptions = {}): Promise<GateOutcome> {
   const seed = opts.seed ?? config.seed ?? DEFAULT_SEED;
+  const signFlip = (opts.methods?.fractional ?? 'sign-flip') === 'sign-flip';
+  const compositeMode = opts.methods?.composite ?? 'permutation';
+  const scaled = compositeMode !== 'percentile';
+  /** Composites with margin 0 take their p-value from the permutation test. */
+  const permuted = (r: RuleResult) => compositeMode === 'permutation' && r.significance === true && (r.margin ?? 0) === 0;
   const { suites: paired, notes } = pairRuns(baseline, candidate, opts.allowMismatch ?? false);
   const contexts: SuiteContext[] = [];
   for (const p of paired) {
@@ -111,7 +143,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     }
     const plain = plainMeanPairs(target, ctx);
     if (plain && !plain.binary) {
-      result.method = spec.significance ? 'bootstrap' : 'point';
+      result.method = spec.significance ? (signFlip ? 'sign-flip' : 'bootstrap') : 'point';
       result.n = plain.records.length;
       meanPending.push({ result, pairs: plain });
     } else if (plain) {
@@ -126,7 +158,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
         result.method = test.method;
       } else result.method = 'point';
     } else {
-      result.method = spec.significance ? 'bootstrap' : 'point';
+      result.method = spec.significance ? (permuted(result) ? 'permutation' : 'bootstrap') : 'point';
       const list = bootstrapTargets.get(ctx.suite) ?? [];
       list.push(target);
       bootstrapTargets.set(ctx.suite, list);
@@ -134,7 +166,7 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
     }
   }
 
-  // With B draws the smallest bootstrap p is 1/(B + 1); Holm multiplies it by up to m. Make sure a
+  // With B draws the smallest Monte Carlo p is 1/(B + 1); Holm multiplies it by up to m. Make sure a
   // clear regression can reach significance: (B + 1) >= 2·m/alpha.
   const resampled = [...pending, ...meanPending];
   const family = results.filter((r) => r.pValue !== null).length + resampled.filter((p) => p.result.significance).length;
@@ -156,21 +188,57 @@ export async function gateLoaded(baseline: LoadedRun, candidate: LoadedRun, conf
       draws,
       seed,
     });
-    for (const p of pending.filter((x) => x.ctx === ctx)) {
-      const s = summarizeResampled(deltas.get(targetId(p.target))!, p.result, config.alpha);
+    const mine = pending.filter((x) => x.ctx === ctx);
+    const permTargets = mine.filter((x) => permuted(x.result)).map((x) => x.target);
+    const perms = permTargets.length
+      ? pairedPermutation({
+          suite: ctx.suite,
+          baseline: ctx.baseline,
+          candidate: ctx.candidate,
+          aggregateBaseline: ctx.aggBaseline,
+          aggregateCandidate: ctx.aggCandidate,
+          targets: permTargets,
+          draws,
+          seed,
+        })
+      : null;
+    for (const p of mine) {
+      const factor = scaled ? smallSampleFactor(scopeRecords(p.target, ctx.baseline)) : 1;
+      const s = summarizeResampled(deltas.get(targetId(p.target))!, p.result, config.alpha, factor);
       p.result.ciLow = s.ciLow;
       p.result.ciHigh = s.ciHigh;
-      if (p.result.significance) p.result.pValue = s.p;
       if (s.draws < draws) notes.push(`${p.result.id}: ${draws - s.draws} of ${draws} bootstrap draws had no value and were dropped`);
+      if (!p.result.significance) continue;
+      const perm = perms?.get(targetId(p.target));
+      if (!perm) {
+        p.result.pValue = s.p;
+        continue;
+      }
+      // Oriented so that negative is worse: a rise is the regression when lower is better.
+      const sign = p.result.direction === 'lower' ? -1 : 1;
+      const t = permutationPValue(perm.map((x) => sign * x), sign * p.result.estimate!);
+      p.result.pValue = t.p;
+      if (t.draws < draws) notes.push(`${p.result.id}: ${draws - t.draws} of ${draws} permutation draws had no value and were dropped`);
     }
   }
 
   for (const { result, pairs } of meanPending) {
+    // Interval: the paired bootstrap of the mean difference, small-sample corrected.
     const deltas = pairedMeanBootstrap(pairs.records, pairs.baseline, pairs.candidate, draws, rngFor(seed, 'gate-mean', result.id));
-    const s = summarizeResampled(deltas, result, config.alpha);
+    const s = summarizeResampled(deltas, result, config.alpha, signFlip ? smallSampleFactor(pairs.records) : 1);
     result.ciLow = s.ciLow;
     result.ciHigh = s.ciHigh;
-    if (result.significance) result.pValue = s.p;
+    if (!result.significance) continue;
+    if (!signFlip) {
+      result.pValue = s.p;
+      continue;
+    }
+    // p-value: the paired sign-flip test on the per-cluster differences, oriented so that negative is worse.
+    const { sums, sizes } = clusterDifferences(pairs.records, pairs.baseline, pairs.candidate);
+    const oriented = result.direction === 'lower' ? sums.map((x) => -x) : sums;
+    const test = signFlipTest(oriented, sizes, result.margin ?? 0, { draws, rand: rngFor(seed, 'gate-sign-flip', result.id) });
+    result.pValue = test.p;
+    result.method = test.method as RuleResult['method'];
   }
 
   // Holm across every significance-tested rule of the gate.

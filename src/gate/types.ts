@@ -64,7 +64,7 @@ export interface RuleResult {
   ciHigh: number | null;
   pValue: number | null;
   pAdjusted: number | null;
-  method: 'mcnemar-exact' | 'mcnemar-z' | 'tango' | 'bootstrap' | 'point' | 'ceiling' | 'none';
+  method: 'mcnemar-exact' | 'mcnemar-z' | 'tango' | 'sign-flip-exact' | 'sign-flip' | 'permutation' | 'bootstrap' | 'point' | 'ceiling' | 'none';
   margin?: number;
   /** The worst acceptable value: a minimum, or a maximum when direction is 'lower'. */
   floor?: number;

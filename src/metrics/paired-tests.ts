@@ -1,6 +1,8 @@
 // Paired statistics for comparing two runs item by item: McNemar's test (exact binomial when the
 // discordant count is small), Tango's score test for a non-inferiority margin on paired
-// proportions, paired-bootstrap summaries, and Holm's step-down correction. Pure functions, no I/O.
+// proportions, the paired sign-flip (randomisation) test for fractional item results,
+// paired-bootstrap summaries, and Holm's step-down correction. Pure functions, no I/O (the
+// sign-flip test's Monte Carlo branch takes its random source as an argument).
 //
 // Conventions: delta = candidate − baseline. "b" counts items the baseline got right and the
 // candidate wrong, "c" the reverse; n is the number of paired items. All tests here are one-sided
@@ -122,7 +124,7 @@ export function pairedCounts(baseline: readonly number[], candidate: readonly nu
 export interface TestResult {
   /** One-sided p-value for H0: delta >= −margin. */
   p: number;
-  method: 'mcnemar-exact' | 'mcnemar-z' | 'tango' | 'bootstrap';
+  method: 'mcnemar-exact' | 'mcnemar-z' | 'tango' | 'sign-flip-exact' | 'sign-flip' | 'permutation' | 'bootstrap';
   statistic?: number;
 }
 
@@ -171,6 +173,83 @@ export function pairedProportionInterval(counts: PairedCounts, alpha: number): [
   return [Math.max(-1, est - z * se), Math.min(1, est + z * se)];
 }
 
+/** Up to this many non-zero unit differences the sign-flip test enumerates all 2^K sign patterns. */
+export const EXACT_SIGNFLIP_LIMIT = 20;
+
+/** Every signed sum ±v[0] ± v[1] ± … of the values (2^length of them). */
+function signedSums(values: readonly number[]): Float64Array {
+  const out = new Float64Array(1 << values.length);
+  out[0] = values.reduce((s, v) => s - v, 0);
+  for (let mask = 1; mask < out.length; mask++) {
+    const low = 31 - Math.clz32(mask & -mask);
+    out[mask] = out[mask & (mask - 1)] + 2 * values[low];
+  }
+  return out;
+}
+
+export interface SignFlipOptions {
+  /** Monte Carlo sign patterns when there are more than exactLimit non-zero differences. */
+  draws: number;
+  rand: () => number;
+  exactLimit?: number;
+}
+
+/**
+ * Paired sign-flip test, one-sided, of H0: mean difference >= −margin against "worse by more than
+ * the margin". `sums[u]` is the summed difference (candidate − baseline, oriented so that negative is
+ * worse) over unit u's `sizes[u]` items; a unit is one item, or a cluster of items that belong
+ * together. Each unit's shifted sum D_u = sums[u] + margin·sizes[u] keeps its size and gets a random
+ * sign; the p-value is the share of sign patterns whose total is at most the observed total. Under
+ * H0 with differences symmetric about −margin (two checkpoints that differ by noise only, margin 0)
+ * every pattern is equally likely, so the test is exact: all 2^K patterns of the K non-zero units
+ * when K <= exactLimit (p = #{Σ ±|D_u| <= Σ D_u} / 2^K, counted by meet-in-the-middle), otherwise B
+ * seeded random patterns with the valid estimator p = (#{…} + 1)/(B + 1).
+ */
+export function signFlipTest(sums: readonly number[], sizes: readonly number[], margin: number, opts: SignFlipOptions): TestResult {
+  if (sums.length !== sizes.length) throw new RangeError('signFlipTest: sums and sizes differ in length');
+  if (!(margin >= 0)) throw new RangeError(`signFlipTest: margin ${margin} is negative`);
+  const shifted = sums.map((s, u) => s + margin * sizes[u]);
+  const scale = shifted.reduce((a, d) => a + Math.abs(d), 0);
+  const tol = 1e-9 * (scale + 1);
+  const abs = shifted.map(Math.abs).filter((a) => a > tol);
+  const observed = shifted.reduce((a, d) => a + d, 0);
+  const limit = observed + tol;
+  const K = abs.length;
+  if (K === 0) return { p: 1, method: 'sign-flip-exact', statistic: observed };
+  if (K <= (opts.exactLimit ?? EXACT_SIGNFLIP_LIMIT)) {
+    const half = K >> 1;
+    const left = signedSums(abs.slice(0, half));
+    const right = signedSums(abs.slice(half)).sort();
+    let count = 0;
+    for (const x of left) {
+      // right values <= limit − x (upper bound by binary search)
+      let lo = 0;
+      let hi = right.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (right[mid] <= limit - x) lo = mid + 1;
+        else hi = mid;
+      }
+      count += lo;
+    }
+    return { p: count / 2 ** K, method: 'sign-flip-exact', statistic: observed };
+  }
+  const B = opts.draws;
+  if (!(B >= 1)) throw new RangeError(`signFlipTest: ${B} draws`);
+  let atMost = 0;
+  for (let d = 0; d < B; d++) {
+    let total = 0;
+    let bits = 0;
+    for (let u = 0; u < K; u++) {
+      if (u % 32 === 0) bits = Math.floor(opts.rand() * 4294967296) >>> 0;
+      total += bits & 1 ? abs[u] : -abs[u];
+      bits >>>= 1;
+    }
+    if (total <= limit) atMost++;
+  }
+  return { p: (atMost + 1) / (B + 1), method: 'sign-flip', statistic: observed };
+}
+
 /** Linear-interpolation quantile (type 7) of sorted values. */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
@@ -204,6 +283,23 @@ export function summarizeBootstrap(deltas: ArrayLike<number>, margin: number, al
   const threshold = -margin - 1e-12;
   for (const v of sorted) if (v >= threshold) atLeast++;
   return { ciLow: quantileSorted(sorted, alpha), ciHigh: quantileSorted(sorted, 1 - alpha), p: (atLeast + 1) / (B + 1), draws: B };
+}
+
+/**
+ * One-sided Monte Carlo permutation p-value: (#{draws <= observed} + 1)/(B + 1), where the draws
+ * are the statistic (negative = worse) under random relabellings. NaN draws are dropped.
+ */
+export function permutationPValue(draws: ArrayLike<number>, observed: number): { p: number; draws: number } {
+  let B = 0;
+  let atMost = 0;
+  const limit = observed + 1e-12 * (1 + Math.abs(observed));
+  for (let i = 0; i < draws.length; i++) {
+    const v = draws[i];
+    if (Number.isNaN(v)) continue;
+    B++;
+    if (v <= limit) atMost++;
+  }
+  return { p: B === 0 ? 1 : (atMost + 1) / (B + 1), draws: B };
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseGateConfig, defaultGateConfig } from '../../src/gate/config.js';
 import { gateLoaded } from '../../src/gate/evaluate.js';
 import type { GateConfig, GateOutcome } from '../../src/gate/types.js';
 import type { LoadedRun } from '../../src/run/run-files.js';
-import { loadedRun, RB2_SUBSETS, rb1Aggregate, rb1Records, rb2Aggregate, rb2Records } from './synthetic-runs.js';
+import { loadedRun, rb1Aggregate, rb1Records, rb2Aggregate, rb2Records } from './synthetic-runs.js';
 
 const resolveAggregates = async (suite: string) =>
   suite === 'rewardbench' ? { baseline: rb1Aggregate, candidate: rb1Aggregate } : { baseline: rb2Aggregate, candidate: rb2Aggregate };
@@ -35,9 +35,10 @@ describe('default gate on synthetic paired runs', () => {
     const others = o.rules.filter((x) => x.scope === 'subset' && x.name !== 'llmbar-natural');
     expect(others).toHaveLength(7);
     expect(others.every((x) => x.status === 'pass')).toBe(true);
-    // Sections are composites (mean of subset accuracies): bootstrap. With equal subset sizes the
-    // overall mean of sections equals the plain item mean, so McNemar applies to it.
-    expect(rule(o, 'rewardbench/section:Chat Hard').method).toBe('bootstrap');
+    // Sections are composites (mean of subset accuracies): permutation test through the aggregate
+    // (margin 0). With equal subset sizes the overall mean of sections equals the plain item mean,
+    // so McNemar applies to it.
+    expect(rule(o, 'rewardbench/section:Chat Hard').method).toBe('permutation');
     expect(rule(o, 'rewardbench/overall').method).toBe('mcnemar-z');
     // Holm: adjusted p >= raw p, family = every tested rule (overall + 4 sections + 8 subsets).
     expect(o.rules.filter((x) => x.pValue !== null)).toHaveLength(13);
@@ -56,13 +57,16 @@ describe('default gate on synthetic paired runs', () => {
     expect(o.suites.map((s) => s.suite).sort()).toEqual(['rewardbench', 'rewardbench2']);
   });
 
-  it('catches a regression in a fractional (1/k) RB2 subset with the paired bootstrap', async () => {
+  it('catches a regression in a fractional (1/k) RB2 subset with the paired sign-flip test', async () => {
     const base = loadedRun(rb2Records(300, 30, 7, { seed: 70 }));
     const cand = loadedRun(rb2Records(300, 30, 7, { seed: 71, shift: { Math: -0.5 } }));
     const o = await gate(base, cand, parseGateConfig({ bootstrap: 300, rules: [{ subset: '*' }, {}] }, 'g.yaml'));
     const math = rule(o, 'rewardbench2/subset:Math');
-    expect(math.method).toBe('bootstrap');
+    expect(math.method).toBe('sign-flip'); // 300 items: Monte Carlo sign patterns
     expect(math.status).toBe('fail');
+    // no random sign pattern is as bad as the observed drop: p = (0 + 1)/(B + 1), B = 300
+    expect(math.pValue!).toBeCloseTo(1 / 301, 12);
+    expect(math.ciLow!).toBeLessThan(math.estimate!);
     expect(math.ciHigh!).toBeLessThan(0);
     expect(rule(o, 'rewardbench2/subset:Safety').status).toBe('pass');
   });
@@ -81,30 +85,7 @@ describe('default gate on synthetic paired runs', () => {
     expect(famAlarms / 200).toBeLessThanOrEqual(0.05);
     expect(singleAlarms / 200).toBeLessThanOrEqual(0.05);
   }, 60_000);
-
-  it('keeps the false-alarm rate at or below 5% with the paired bootstrap (RB2 1/k results, 200 seeds, Holm over 5 subsets)', async () => {
-    const cfg = parseGateConfig({ bootstrap: 199, rules: RB2_SUBSETS.map((subset) => ({ subset })) }, 'boot.json');
-    let alarms = 0;
-    for (let s = 0; s < 200; s++) {
-      const b = loadedRun(rb2Records(200, 2, 9000 + s, { seed: 2 * s }));
-      const c = loadedRun(rb2Records(200, 2, 9000 + s, { seed: 2 * s + 1 }));
-      const o = await gate(b, c, cfg, s);
-      if (s === 0) expect(o.rules.map((r) => r.method)).toEqual(['bootstrap', 'bootstrap', 'bootstrap', 'bootstrap', 'bootstrap']);
-      if (!o.passed) alarms++;
-    }
-    expect(alarms / 200).toBeLessThanOrEqual(0.05);
-  }, 60_000);
-
-  it('composite scores (overall with Ties) resampled through the aggregate: no more than nominal alarms over 40 seeds', async () => {
-    const cfg = parseGateConfig({ bootstrap: 199, rules: [{}] }, 'overall.json');
-    let alarms = 0;
-    for (let s = 0; s < 40; s++) {
-      const b = loadedRun(rb2Records(100, 20, 7000 + s, { seed: 2 * s }));
-      const c = loadedRun(rb2Records(100, 20, 7000 + s, { seed: 2 * s + 1 }));
-      if (!(await gate(b, c, cfg, s)).passed) alarms++;
-    }
-    expect(alarms).toBeLessThanOrEqual(2);
-  }, 60_000);
+  // Fractional and composite false-alarm rates and power: calibration.test.ts.
 });
 
 describe('margins, floors and point rules', () => {
@@ -137,7 +118,7 @@ describe('margins, floors and point rules', () => {
     for (const x of o.rules) expect(x.status).toBe(x.estimate! < -0.02 ? 'fail' : 'pass');
   });
 
-  it('direction: lower treats a rise as the regression (McNemar with b and c swapped, bootstrap, limit)', async () => {
+  it('direction: lower treats a rise as the regression (McNemar with b and c swapped, permutation, limit)', async () => {
     // The regressed run as baseline and the good one as candidate: llmbar-natural rises ~6 points.
     const cfg = parseGateConfig(
       {
@@ -157,7 +138,7 @@ describe('margins, floors and point rules', () => {
     expect(r.status).toBe('fail');
     expect(r.reasons[0]).toMatch(/\(lower is better\)/);
     const sec = rule(o, 'rewardbench/section:Chat Hard');
-    expect(sec.method).toBe('bootstrap');
+    expect(sec.method).toBe('permutation');
     expect(sec.status).toBe('fail');
     expect(sec.ciLow!).toBeGreaterThan(0); // the interval stays candidate − baseline
     const lim = rule(o, 'rewardbench/subset:alpacaeval-easy');

@@ -7,6 +7,7 @@ import {
   normalQuantile,
   pairedCounts,
   pairedProportionInterval,
+  signFlipTest,
   summarizeBootstrap,
   tangoTest,
 } from '../../src/metrics/paired-tests.js';
@@ -91,6 +92,63 @@ describe('McNemar', () => {
     const [lo, hi] = pairedProportionInterval({ n: 100, b: 8, c: 2 }, 0.05);
     expect(lo).toBeCloseTo(-0.06 - 1.6448536 * 0.0310483, 6);
     expect(hi).toBeCloseTo(-0.06 + 1.6448536 * 0.0310483, 6);
+  });
+});
+
+describe('paired sign-flip test', () => {
+  const ones = (n: number) => Array.from({ length: n }, () => 1);
+  const none = { draws: 0, rand: () => 0 };
+  it('enumerates sign patterns exactly (hand-counted) and ignores zero differences', () => {
+    // |D| = 1, .5, .5, .25, observed −1.75: only −2.25 (all negative) and −1.75 (flip .25) are <= it.
+    const r = signFlipTest([-1, -0.5, -0.5, 0.25], ones(4), 0, none);
+    expect(r.method).toBe('sign-flip-exact');
+    expect(r.p).toBeCloseTo(2 / 16, 12);
+    expect(r.statistic).toBeCloseTo(-1.75, 12);
+    expect(signFlipTest([-1, 0, -0.5, -0.5, 0, 0.25], ones(6), 0, none).p).toBeCloseTo(2 / 16, 12);
+    // the candidate better on every item: every pattern is <= the observed total
+    expect(signFlipTest([0.5, 1, 1 / 3], ones(3), 0, none).p).toBe(1);
+    expect(signFlipTest([0, 0], ones(2), 0, none).p).toBe(1);
+    // odd and even counts split into halves alike: 5 equal losses → 1/32
+    expect(signFlipTest([-1, -1, -1, -1, -1], ones(5), 0, none).p).toBeCloseTo(1 / 32, 12);
+  });
+  it('shifts each unit by margin × size', () => {
+    // D' = −1 + 0.5 = −0.5 three times: only all-negative reaches −1.5 → 1/8
+    expect(signFlipTest([-1, -1, -1], ones(3), 0.5, none).p).toBeCloseTo(1 / 8, 12);
+    // a drop equal to the margin is no evidence at all
+    expect(signFlipTest([-1, -1, -1], ones(3), 1, none).p).toBe(1);
+    // one cluster of 2 items summing to −2, margin 0.5: D' = −1, two patterns → 1/2
+    expect(signFlipTest([-2], [2], 0.5, none).p).toBeCloseTo(1 / 2, 12);
+    expect(() => signFlipTest([1], [1, 1], 0, none)).toThrow(/differ in length/);
+  });
+  it('is exact: over all 2^K equally likely sign patterns, P(p <= alpha) <= alpha', () => {
+    const abs = [0.2, 0.5, 1, 1 / 3, 0.25, 1, 0.5, 0.7];
+    const K = abs.length;
+    for (const alpha of [0.01, 0.05, 0.1, 0.25]) {
+      let hits = 0;
+      for (let mask = 0; mask < 1 << K; mask++) {
+        const d = abs.map((a, i) => ((mask >> i) & 1 ? a : -a));
+        if (signFlipTest(d, ones(K), 0, none).p <= alpha) hits++;
+      }
+      expect(hits / 2 ** K).toBeLessThanOrEqual(alpha);
+      if (alpha >= 0.05) expect(hits).toBeGreaterThan(0);
+    }
+  });
+  it('uses seeded Monte Carlo with (b + 1)/(B + 1) beyond the exact limit', () => {
+    // 30 losses of 1: no random pattern reaches −30, so p = 1/(B + 1)
+    const r = signFlipTest(Array(30).fill(-1), ones(30), 0, { draws: 199, rand: mulberry32(1) });
+    expect(r.method).toBe('sign-flip');
+    expect(r.p).toBeCloseTo(1 / 200, 12);
+    // agrees with exact enumeration within Monte Carlo error, and is reproducible for a seed
+    const rand = mulberry32(5);
+    const d = Array.from({ length: 22 }, (_, i) => (i % 3 === 0 ? 0.5 : -1 / (1 + (i % 4))) * (rand() + 0.5));
+    const exact = signFlipTest(d, ones(22), 0, { ...none, exactLimit: 22 });
+    expect(exact.method).toBe('sign-flip-exact');
+    const mc = signFlipTest(d, ones(22), 0, { draws: 4999, rand: mulberry32(9), exactLimit: 20 });
+    expect(mc.method).toBe('sign-flip');
+    expect(Math.abs(mc.p - exact.p)).toBeLessThan(4 * Math.sqrt((exact.p * (1 - exact.p)) / 5000) + 1 / 5000);
+    expect(signFlipTest(d, ones(22), 0, { draws: 999, rand: mulberry32(9), exactLimit: 20 }).p).toBe(
+      signFlipTest(d, ones(22), 0, { draws: 999, rand: mulberry32(9), exactLimit: 20 }).p,
+    );
   });
 });
 

@@ -22,18 +22,18 @@ describe('gate with the real RewardBench aggregates', () => {
     expect(ties(padded.map((r) => resampledCopy(r, 2)))).toBeCloseTo(base!, 12);
   });
 
-  it('picks McNemar for v1 subsets and the bootstrap for sections, RB2 1/k subsets, Ties and overall scores', async () => {
+  it('picks McNemar for v1 subsets, the sign-flip test for RB2 1/k subsets, permutation for sections, Ties and overall scores', async () => {
     const b = loadedRun([...rb1Records(60, 1, { seed: 1 }), ...rb2Records(60, 15, 2, { seed: 3 })]);
     const c = loadedRun([...rb1Records(60, 1, { seed: 2 }), ...rb2Records(60, 15, 2, { seed: 4 })]);
     const o = await gateLoaded(b, c, { ...defaultGateConfig(), bootstrap: 100 });
     const method = (id: string) => o.rules.find((r) => r.id === id)?.method;
     expect(o.notes.filter((n) => n.includes('could not be loaded'))).toEqual([]);
     expect(method('rewardbench/subset:math-prm')).toMatch(/^mcnemar/);
-    expect(method('rewardbench/section:Reasoning')).toBe('bootstrap');
-    expect(method('rewardbench/overall')).toBe('bootstrap');
-    expect(method('rewardbench2/subset:Math')).toBe('bootstrap');
-    expect(method('rewardbench2/subset:Ties')).toBe('bootstrap');
-    expect(method('rewardbench2/overall')).toBe('bootstrap');
+    expect(method('rewardbench/section:Reasoning')).toBe('permutation');
+    expect(method('rewardbench/overall')).toBe('permutation');
+    expect(method('rewardbench2/subset:Math')).toMatch(/^sign-flip/);
+    expect(method('rewardbench2/subset:Ties')).toBe('permutation');
+    expect(method('rewardbench2/overall')).toBe('permutation');
     // sections and overall are recomputed by the suite: the estimate equals the aggregates' difference
     const rb1 = await loadSuite('rewardbench');
     const sec = (run: typeof b) => rb1.aggregate(run.records.filter((r) => r.suite === 'rewardbench')).sections!.Reasoning.score!;
