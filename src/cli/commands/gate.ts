@@ -25,7 +25,7 @@ Markdown is appended to $GITHUB_STEP_SUMMARY when it is set. See docs/gate.md.
 `;
 
 export const command: Command = {
-  summary: 'Gate a candidate run against a baseline run with paired statistics (exit 100 on regression)',
+  summary: 'gate a candidate run against a baseline run with paired statistics (exit 100 on regression)',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

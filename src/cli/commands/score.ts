@@ -100,7 +100,7 @@ async function readRows(file: string): Promise<Row[]> {
 }
 
 export const command: Command = {
-  summary: 'Score conversations (JSON Lines) with a reward model',
+  summary: 'score conversations (JSON Lines) with a reward model',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
