@@ -9,6 +9,7 @@ import { agreementMatrix, calibrationOf, keyed, marginHistograms, scalarMargins 
 import type { Cell, LoadedModel, ModelInfo, ReportData, ReportOptions, Row, RowGroup, SuiteInfo, SuiteReport } from './data.js';
 import { buildItems } from './items.js';
 import { buildCharts } from './charts.js';
+import { curationChart, loadCuration, loadEnsemble, type EnsembleView } from './training.js';
 
 export async function defaultResolveSuite(name: string): Promise<SuiteInfo | null> {
   try {
@@ -201,6 +202,8 @@ async function suiteReport(
 
 export async function buildReportData(runDirs: string[], opts: ReportOptions = {}): Promise<ReportData> {
   const models = loadModels(runDirs);
+  // Curation summaries first: a bad file stops the report before the bootstrap work.
+  const curation = (opts.curationFiles ?? []).map(loadCuration);
   const baselines = loadModels(opts.baselineDirs ?? []);
   const seed = opts.seed ?? 1;
   const resamples = opts.resamples ?? 1000;
@@ -239,6 +242,13 @@ export async function buildReportData(runDirs: string[], opts: ReportOptions = {
     charts: [],
     notes,
   };
+  const ensembles = models.map((m, i) => loadEnsemble(m.dir, i, m.records, notes)).filter((e): e is EnsembleView => e !== null);
+  if (curation.length) data.curation = curation;
+  if (ensembles.length) data.ensembles = ensembles;
   data.charts = buildCharts(data);
+  curation.forEach((c, i) => {
+    const chart = curationChart(c, i);
+    if (chart) data.charts.push(chart);
+  });
   return data;
 }

@@ -5,6 +5,7 @@ import type { ItemRecord, SuiteResult } from '../types.js';
 import type { LoadedRun } from '../run/run-files.js';
 import type { Aggregate } from '../metrics/bootstrap.js';
 import type { ChartSpec } from './charts.js';
+import type { CurationView, EnsembleView } from './training.js';
 
 export interface ReportOptions {
   /** Baseline run directories: each model gets delta columns against them (paired over item keys). */
@@ -29,6 +30,8 @@ export interface ReportOptions {
   skipItems?: boolean;
   /** Compress the item texts (gzip + base64, decompressed by the browser): 'auto' above 1 MB. */
   compressTexts?: boolean | 'auto';
+  /** Curation summaries (`rmgauge curate --summary`): one "Preference-data curation" section each. */
+  curationFiles?: string[];
 }
 
 export interface SuiteInfo {
@@ -142,6 +145,10 @@ export interface ReportData {
   /** Chart specifications (see charts.ts), placed by the page. */
   charts: ChartSpec[];
   notes: string[];
+  /** Curation summaries given with --curation. */
+  curation?: CurationView[];
+  /** side-by-side.json of ensemble runs among the models. */
+  ensembles?: EnsembleView[];
 }
 
 export interface LoadedModel extends LoadedRun {

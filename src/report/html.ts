@@ -18,8 +18,14 @@ export function chartJsSource(): string {
 }
 
 export function renderHtml(data: ReportData): string {
+  return renderPage(data.title, data);
+}
+
+/** The page shell around any page data the client scripts understand (the report, or a page with
+ * `page: 'curation'`). */
+export function renderPage(title: string, data: unknown): string {
   const css = readFileSync(here('style.css'), 'utf8');
-  const scripts = ['util.js', 'tables.js', 'charts.js', 'browser.js', 'app.js'].map((f) =>
+  const scripts = ['util.js', 'tables.js', 'charts.js', 'browser.js', 'training.js', 'app.js'].map((f) =>
     readFileSync(here(f), 'utf8').replace(/<\/script/gi, '<\\/script'),
   );
   return `<!doctype html>
@@ -28,7 +34,7 @@ export function renderHtml(data: ReportData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src data:">
-<title>${escapeHtml(data.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${css}</style>
 </head>
 <body>

@@ -1,7 +1,7 @@
 // rmgauge curate --data prefs.(jsonl|parquet|csv) --model <scorer or ensemble> --out curated.jsonl
 // Scores preference pairs (or candidate lists, with --best-of-n) and writes training-ready JSONL.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.js';
 import { defaultCacheDir } from '../../paths.js';
@@ -10,6 +10,7 @@ import { ONNX_FLAGS_HELP, onnxFlagSpecs, onnxFlagValues } from '../../scorers/on
 import { bestOfN } from '../../curate/best-of-n.js';
 import { curatePairs } from '../../curate/curate.js';
 import { parseOutputFormat } from '../../curate/output.js';
+import { writeCurationHtml } from '../../report/curation-page.js';
 import { DEFAULT_ACTIONS, DEFAULT_BANDS, parseActions, parseBands } from '../../curate/strength.js';
 import type { Command } from '../main.js';
 
@@ -26,6 +27,8 @@ Options:
   --model <spec>          onnx:<dir>, scores:<file>, baseline:..., vllm:..., ensemble:<spec>, ...
   --out <file>            output JSONL
   --summary <file>        summary JSON (counts per band, member agreement, bad rows)
+  --html <file>           the same summary as a self-contained HTML page (bands chart, agreement,
+                          bad rows; no network); \`rmgauge report --curation <summary>\` adds it to a report
   --bands <spec>          quantile:q1,q2,q3 (default quantile:0.2,0.4,0.9: lowest 20% mislabeled,
                           next 20% ambiguous, top 10% very easy, the rest clear)
                           or fixed:t1,t2,t3 (μ < t1 mislabeled, < t2 ambiguous, >= t3 very easy)
@@ -62,6 +65,7 @@ export const command: Command = {
         model: { type: 'string' },
         out: { type: 'string' },
         summary: { type: 'string' },
+        html: { type: 'string' },
         bands: { type: 'string' },
         actions: { type: 'string' },
         format: { type: 'string' },
@@ -135,6 +139,7 @@ export const command: Command = {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
     }
+    if (values.html) writeCurationHtml(resolve(cwd, values.html), summary, basename(values.summary ?? out));
     if (!values.quiet) {
       const bandText = summary.bands
         ? ' · ' + Object.entries(summary.bands as Record<string, { count: number; action: string }>).map(([b, v]) => `${b} ${v.count} (${v.action})`).join(', ')

@@ -17,6 +17,10 @@ Options:
   -o, --out <file>        HTML file to write (default: report.html)
       --baseline <dir>    a baseline run: delta columns with paired intervals (repeatable; for each
                           suite the first baseline run that has it is used)
+      --curation <file>   a curation summary (\`rmgauge curate --summary\`): adds a "Preference-data
+                          curation" section (repeatable). Run directories of an ensemble (with the
+                          side-by-side.json \`rmgauge bench --model ensemble:...\` writes) get an
+                          "Ensemble and members" section on their own.
       --md <file>         also write a Markdown summary (under 1 MiB; for $GITHUB_STEP_SUMMARY)
       --png <dir>         also write the main charts as PNG files (needs chartjs-node-canvas)
       --seed <n>          bootstrap seed (default 1)
@@ -26,7 +30,7 @@ Options:
   -h, --help              show this help`;
 
 export const command: Command = {
-  summary: 'HTML comparison report (and Markdown / PNG) from run directories',
+  summary: 'write an HTML comparison report (and Markdown / PNG) from run directories',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -34,6 +38,7 @@ export const command: Command = {
       options: {
         out: { type: 'string', short: 'o' },
         baseline: { type: 'string', multiple: true },
+        curation: { type: 'string', multiple: true },
         md: { type: 'string' },
         png: { type: 'string' },
         seed: { type: 'string' },
@@ -65,6 +70,7 @@ export const command: Command = {
         seed: int('seed', values.seed, 1),
         resamples: int('resamples', values.resamples, 1000),
         title: values.title,
+        curationFiles: (values.curation ?? []).map((p) => resolve(p)),
       },
     );
     const rel = (f: string) => relative(process.cwd(), f) || f;

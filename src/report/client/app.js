@@ -5,12 +5,20 @@
   var RM = window.RM;
   var data = RM.data();
   var app = document.getElementById('app');
+  if (data.page === 'curation') {
+    RM.curationPage(data, app);
+    RM.drawCharts();
+    document.body.setAttribute('data-rendered', 'true');
+    return;
+  }
 
   var nav = RM.el('nav', { class: 'topnav' }, RM.el('strong', { text: 'rmgauge' }));
   var links = [['leaderboard', 'Leaderboard']];
   data.suites.forEach(function (su) { links.push(['suite-' + su.name, su.name]); });
   if (data.suites.some(function (su) { return su.calibration; })) links.push(['calibration', 'Margins & calibration']);
   if (data.models.length > 1) links.push(['agreement', 'Agreement']);
+  (data.ensembles || []).forEach(function (e, i) { links.push(['ensemble-' + i, 'Ensemble']); });
+  (data.curation || []).forEach(function (c, i) { links.push(['curation-' + i, 'Curation']); });
   links.push(['items', 'Items'], ['metadata', 'Run metadata']);
   links.forEach(function (l) { nav.appendChild(RM.el('a', { href: '#' + l[0], text: l[1] })); });
   app.appendChild(nav);
@@ -83,6 +91,9 @@
     ag.appendChild(RM.agreementTable(data, data.agreement));
     main.appendChild(ag);
   }
+
+  (data.ensembles || []).forEach(function (e, i) { main.appendChild(RM.ensembleSection(data, e, i)); });
+  (data.curation || []).forEach(function (c, i) { main.appendChild(RM.curationSection(data, c, i)); });
 
   main.appendChild(RM.itemBrowser(data));
   main.appendChild(RM.metadata(data));
