@@ -98,7 +98,7 @@ describe.skipIf(!available)('HTML report in headless Chromium', { timeout: 60_00
     expect(await page.locator('text=odd<subset>').count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#item-list img, #item-list b, #item-list script').count()).toBe(0);
-    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(7);
+    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(8);
     await page.screenshot({ path: join(OUT, 'items.png'), fullPage: false });
     await page.fill('#f-search', '');
     expect(opened.problems).toEqual([]);

@@ -35,7 +35,7 @@ RM.itemBrowser = function (data) {
   var outSel = RM.el('select', { id: 'f-outcome', 'aria-label': 'outcome' }, RM.el('option', { value: '', text: 'any outcome' }),
     Object.keys(OUTCOMES).map(function (k) { return RM.el('option', { value: k, text: OUTCOMES[k] }); }));
   var disagree = RM.el('input', { type: 'checkbox', id: 'f-disagree' });
-  var search = RM.el('input', { type: 'search', id: 'f-search', placeholder: 'search key, prompt, answers…', 'aria-label': 'search' });
+  var search = RM.el('input', { type: 'search', id: 'f-search', placeholder: 'search key, prompt, answers… (=key: exact key)', 'aria-label': 'search' });
   var status = RM.el('span', { class: 'muted', id: 'f-status' });
   var list = RM.el('div', { id: 'item-list' });
   var prev = RM.el('button', { type: 'button', text: '← previous' });
@@ -98,7 +98,8 @@ RM.itemBrowser = function (data) {
         if (!ok) continue;
       } else if (state.model >= 0 && it.result[state.model][i] === null) continue;
       if (state.disagree && !disagrees(i)) continue;
-      if (q && !matchesText(i, q)) continue;
+      // "=key" matches one item key exactly (the ensemble section's "show" buttons use it).
+      if (q.charAt(0) === '=' ? it.key[i].toLowerCase() !== q.slice(1) : q && !matchesText(i, q)) continue;
       out.push(i);
     }
     return out;

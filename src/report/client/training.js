@@ -93,9 +93,9 @@ RM.curationSection = function (data, c, i) {
   return s;
 };
 
-function result(v) {
+function result(v, who) {
   var o = RM.outcome(v);
-  return RM.el('span', { class: 'badge ' + o, text: o === 'right' ? '✓' : o === 'wrong' ? '✗' : o === 'partial' ? '½' : o === 'failed' ? '!' : '·' });
+  return RM.el('span', { class: 'badge ' + o, title: who + ': ' + o, text: o === 'right' ? '✓' : o === 'wrong' ? '✗' : o === 'partial' ? '½' : o === 'failed' ? '!' : '·' });
 }
 
 /** Filters the item browser to one item (suite + key search) and scrolls to it. */
@@ -104,9 +104,16 @@ RM.showItem = function (data, suite, key) {
   var sel = document.getElementById('f-suite');
   var search = document.getElementById('f-search');
   if (!sel || !search) return;
+  // Clear the other filters so the item cannot be hidden by them.
+  var model = document.getElementById('f-model');
+  var outcome = document.getElementById('f-outcome');
+  var disagree = document.getElementById('f-disagree');
+  if (model) model.value = '-1';
+  if (outcome) outcome.value = '';
+  if (disagree) disagree.checked = false;
   sel.value = String(si);
   sel.dispatchEvent(new Event('change'));
-  search.value = key;
+  search.value = '=' + key;
   search.dispatchEvent(new Event('input'));
   var items = document.getElementById('items');
   if (items && items.scrollIntoView) items.scrollIntoView();
@@ -116,6 +123,9 @@ RM.ensembleSection = function (data, e, i) {
   var s = RM.section('ensemble-' + i, 'Ensemble and members: ' + e.label,
     'The ensemble combines its members\' rewards into one; here it is compared with each member run on its own. Items where all members are wrong are errors the ensemble can only fix if its normalisation or aggregation changes the ranking.');
   s.setAttribute('data-ensemble', String(i));
+  var run = data.models[e.model];
+  if (run) s.appendChild(RM.explain('The ensemble\'s run: ' + run.label + ' (' + run.dir + '). Members: ' + e.members.join(', ') +
+    ' (their runs were written beside it by rmgauge bench; add them to this report to see them in the leaderboard). Scores ×100; ✓ right, ✗ wrong, ½ tie.'));
   e.suites.forEach(function (su) {
     s.appendChild(RM.el('h3', { text: su.suite }));
     var heads = ['', 'ensemble'].concat(e.members);
@@ -136,8 +146,8 @@ RM.ensembleSection = function (data, e, i) {
       var canShow = !!(data.items && data.items.n > 0);
       var det = RM.el('details', { class: 'tables' }, RM.el('summary', { text: 'Items where all members are wrong (' + su.allWrong + (su.allWrong > su.allWrongItems.length ? ', first ' + su.allWrongItems.length + ' listed' : '') + ')' }));
       det.appendChild(table('all-wrong', ['item', 'subset', 'ensemble'].concat(e.members, ['prompt', '']), su.allWrongItems.map(function (it) {
-        return RM.el('tr', null, RM.el('td', null, RM.el('code', { text: it.key })), td(it.subset), RM.el('td', null, result(it.ensemble)),
-          it.members.map(function (v) { return RM.el('td', null, result(v)); }),
+        return RM.el('tr', null, RM.el('td', null, RM.el('code', { text: it.key })), td(it.subset), RM.el('td', null, result(it.ensemble, 'ensemble')),
+          it.members.map(function (v, mi) { return RM.el('td', null, result(v, e.members[mi])); }),
           RM.el('td', { class: 'preview-cell', text: it.preview || '—' }),
           RM.el('td', null, canShow ? RM.el('button', { type: 'button', class: 'show-item', text: 'show', onclick: function () { RM.showItem(data, su.suite, it.key); } }) : null));
       })));
