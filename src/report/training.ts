@@ -176,7 +176,7 @@ export function curationChart(view: CurationView, index: number): ChartSpec | nu
         responsive: true,
         maintainAspectRatio: false,
         plugins: { legend: { position: 'top' } },
-        scales: { y: { beginAtZero: true, title: { display: true, text: 'pairs' } } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'pairs' } } },
       },
     },
   };

@@ -3,7 +3,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { sideBySide } from '../../src/ensemble/agreement.js';
 import { UserError } from '../../src/errors.js';
 import { renderHtml } from '../../src/report/html.js';
@@ -149,4 +151,28 @@ describe('report data with curation and an ensemble run', () => {
     const dirs = writeSyntheticRuns(join(dir, 'runs'), { models: 1, items: 10, seed: 1 });
     await expect(buildReportData(dirs, { resamples: 0, curationFiles: [join(dir, 'nope.json')] })).rejects.toThrow(UserError);
   });
+});
+
+describe('rmgauge report --curation', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('adds one curation section per summary file; a missing file is a user error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rmg-training-cli-'));
+    const dirs = writeSyntheticRuns(join(dir, 'runs'), { models: 1, items: 30, seed: 2 });
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify(curationSummary()));
+    writeFileSync(b, JSON.stringify({ ...curationSummary(), rows: 99 }));
+    const html = join(dir, 'report.html');
+    let err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    expect(await main(['report', dirs[0], '--curation', a, '--curation', b, '-o', html, '--resamples', '0']), err).toBe(0);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(readFileSync(html, 'utf8'))![1]);
+    expect(data.curation.map((c: { source: string; rows: number }) => [c.source, c.rows])).toEqual([['a.json', 13], ['b.json', 99]]);
+    expect(data.charts.filter((c: { place: string }) => c.place.startsWith('curation:')).map((c: { place: string }) => c.place)).toEqual(['curation:0', 'curation:1']);
+    err = '';
+    expect(await main(['report', dirs[0], '--curation', join(dir, 'none.json'), '-o', html])).not.toBe(0);
+    expect(err).toMatch(/none\.json not found/);
+  }, 60_000);
 });

@@ -39,7 +39,7 @@ RM.curationSection = function (data, c, i) {
     c.bestOfN ? null : ['pairs flipped', n(c.flipped), 'Pairs whose "chosen" and "rejected" were swapped because their band\'s action is flip.'],
     c.bestOfN ? null : ['pairs dropped', n(c.dropped), 'Pairs left out of the output because their band\'s action is drop.'],
     c.bestOfN ? ['below the floor', n(c.bestOfN.belowFloor), 'Prompts skipped because even their best answer scored under --floor' + (RM.isNum(c.bestOfN.floor) ? ' (' + c.bestOfN.floor + ')' : '') + '.'] : null,
-    c.bestOfN ? ['ties at the top', n(c.bestOfN.tied), 'Prompts where several answers shared the best score (the first one was kept).'] : null,
+    c.bestOfN ? ['tied', n(c.bestOfN.tied), 'Prompts whose candidates all scored the same, so no chosen/rejected pair could be made (dpo mode).'] : null,
     c.bestOfN ? ['mean best score', RM.fmtRaw(c.bestOfN.meanBestScore), 'The average score of the answer picked for each prompt.'] : null,
     ['malformed rows', n(c.malformed), 'Rows that could not be read as a preference pair (bad JSON, missing field); they were skipped and are listed below.'],
     ['failed rows', n(c.failed), 'Rows the model could not score (an error from the scorer); skipped too.'],
