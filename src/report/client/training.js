@@ -24,7 +24,8 @@ function factTable(facts) {
 }
 
 RM.curationSection = function (data, c, i) {
-  var s = RM.section('curation-' + i, 'Preference-data curation: ' + c.source,
+  var s = RM.section('curation-' + i, 'Preference-data curation: ' + c.source, c.bestOfN ?
+    'rmgauge curate --best-of-n scored every candidate answer of each prompt and kept the best one (sft), or the best and the worst as a chosen/rejected pair (dpo).' :
     'rmgauge curate scored both answers of every preference pair with each member model. The preference strength of a pair is how much higher a member ' +
     'scores the "chosen" answer than the "rejected" one (μ: the mean over members, σ: how much the members disagree); pairs are then sorted into bands by μ.');
   s.setAttribute('data-curation', String(i));
@@ -41,7 +42,7 @@ RM.curationSection = function (data, c, i) {
     c.bestOfN ? ['below the floor', n(c.bestOfN.belowFloor), 'Prompts skipped because even their best answer scored under --floor' + (RM.isNum(c.bestOfN.floor) ? ' (' + c.bestOfN.floor + ')' : '') + '.'] : null,
     c.bestOfN ? ['tied', n(c.bestOfN.tied), 'Prompts whose candidates all scored the same, so no chosen/rejected pair could be made (dpo mode).'] : null,
     c.bestOfN ? ['mean best score', RM.fmtRaw(c.bestOfN.meanBestScore), 'The average score of the answer picked for each prompt.'] : null,
-    ['malformed rows', n(c.malformed), 'Rows that could not be read as a preference pair (bad JSON, missing field); they were skipped and are listed below.'],
+    ['malformed rows', n(c.malformed), 'Rows that could not be read (bad JSON, a missing or invalid field); they were skipped and are listed below.'],
     ['failed rows', n(c.failed), 'Rows the model could not score (an error from the scorer); skipped too.'],
   ];
   s.appendChild(factTable(facts));
