@@ -40,6 +40,13 @@ export const SETTINGS: Record<string, Setting> = {
     perRule: true,
     config: parseGateConfig({ ...B(199), correction: 'none', rules: [{}, { subset: 'Ties' }] }, 'c.json'),
   },
+  // Ties alone with 60 prompts (small other subsets keep the runs cheap).
+  'ties-60': {
+    perSubset: 10,
+    ties: 60,
+    perRule: true,
+    config: parseGateConfig({ ...B(199), rules: [{ subset: 'Ties' }] }, 't.json'),
+  },
   'composite-60': {
     perSubset: 60,
     ties: 20,

@@ -25,11 +25,12 @@ describe('false alarms at or below nominal (alpha 0.05, noise-only paired runs)'
     expect(holm.gateAlarms / 200).toBeLessThanOrEqual(ALPHA);
   }, 60_000);
 
-  it('composites through the aggregate (overall with Ties, Ties) on 60-item subsets: 300 seeds', async () => {
-    const c = await calibrate('composite-60', 300, {}, 199);
+  it('composites through the aggregate (overall with Ties, Ties of 10 prompts) on 30-item subsets: permutation test, 250 seeds', async () => {
+    // The old percentile bootstrap raised 8.1% false alarms on this Ties composite (1000 seeds).
+    const c = await calibrate('composite-30', 250, {}, 199);
     expect([...c.methods]).toEqual(['permutation']);
-    expect(c.ruleAlarms.get('rewardbench2/overall') ?? 0).toBeLessThanOrEqual(ALPHA * 300);
-    expect(c.ruleAlarms.get('rewardbench2/subset:Ties') ?? 0).toBeLessThanOrEqual(ALPHA * 300);
+    expect(c.ruleAlarms.get('rewardbench2/subset:Ties') ?? 0).toBeLessThanOrEqual(ALPHA * 250);
+    expect(c.ruleAlarms.get('rewardbench2/overall') ?? 0).toBeLessThanOrEqual(ALPHA * 250);
     expect(c.ruleAlarms.get('rewardbench2/overall') ?? 0).toBeGreaterThan(0);
   }, 60_000);
 });
