@@ -100,6 +100,29 @@ describe('margins, floors and point rules', () => {
     expect(o.exitCode).toBe(0);
   });
 
+  it('a composite with a margin > 0 uses the small-sample-corrected bootstrap (no per-item shift for a permutation)', async () => {
+    const o = await gate(base, cand, parseGateConfig({ bootstrap: 300, rules: [{ section: 'Chat Hard', margin: 0.2 }] }, 'g.json'));
+    const r = rule(o, 'rewardbench/section:Chat Hard');
+    expect(r.margin).toBe(0.2);
+    expect(r.estimate!).toBeLessThan(0);
+    expect(r.method).toBe('bootstrap');
+    expect(r.status).toBe('pass');
+    expect(r.pValue!).toBeGreaterThan(0.9); // every draw is far above −20 points
+    expect(r.ciLow!).toBeLessThan(r.estimate!);
+    expect(r.ciHigh!).toBeGreaterThan(r.estimate!);
+    // The same draws without the correction: the interval is narrower by sqrt(m/(m − 1)), m = 400
+    // items in each of the section's two subsets (strata).
+    const raw = await gateLoaded(base, cand, parseGateConfig({ bootstrap: 300, rules: [{ section: 'Chat Hard', margin: 0.2 }] }, 'g.json'), {
+      resolveAggregates,
+      methods: { composite: 'percentile' },
+    });
+    const rr = rule(raw, 'rewardbench/section:Chat Hard');
+    expect((r.ciHigh! - r.ciLow!) / (rr.ciHigh! - rr.ciLow!)).toBeCloseTo(Math.sqrt(400 / 399), 9);
+    expect(r.ciHigh! - r.estimate!).toBeCloseTo((rr.ciHigh! - r.estimate!) * Math.sqrt(400 / 399), 12);
+    const zero = await gate(base, cand, parseGateConfig({ bootstrap: 300, rules: [{ section: 'Chat Hard' }] }, 'g.json'));
+    expect(rule(zero, 'rewardbench/section:Chat Hard').method).toBe('permutation');
+  });
+
   it('a floor above the candidate fails even without a significant drop', async () => {
     const o = await gate(base, cand, parseGateConfig({ rules: [{ subset: 'alpacaeval-easy', floor: 0.99, margin: 0.5 }] }, 'g.json'));
     const r = rule(o, 'rewardbench/subset:alpacaeval-easy');
