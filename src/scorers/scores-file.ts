@@ -39,12 +39,16 @@ export function loadScoreFile(file: string): Map<string, number[]> {
     if (typeof id !== 'string' && typeof id !== 'number') throw new DataError(file, i + 1, 'id', 'missing or not a string/number');
     const scores = row.scores;
     if (!Array.isArray(scores) || scores.length === 0) throw new DataError(file, i + 1, 'scores', 'expected a non-empty list of numbers');
-    scores.forEach((s, j) => {
-      if (typeof s !== 'number') throw new DataError(file, i + 1, `scores[${j}]`, `expected a number, found ${JSON.stringify(s)}`);
+    // Score files written from a classifier's logits often hold one-element lists ([[0.3], [0.1]]),
+    // which the reference reads as their first element.
+    const flat = scores.map((s, j) => {
+      const v = Array.isArray(s) && s.length === 1 ? s[0] : s;
+      if (typeof v !== 'number') throw new DataError(file, i + 1, `scores[${j}]`, `expected a number, found ${JSON.stringify(s)}`);
+      return v;
     });
     const key = typeof row.language === 'string' && row.language ? `${row.language}/${id}` : String(id);
     if (out.has(key)) throw new DataError(file, i + 1, 'id', `duplicate id "${key}" (first on line ${firstLine.get(key)})`);
-    out.set(key, scores as number[]);
+    out.set(key, flat);
     firstLine.set(key, i + 1);
   }
   return out;

@@ -107,3 +107,13 @@ describe('rmgauge bench', () => {
     expect(Object.keys(res.sections).sort()).toEqual(['Chat', 'Chat Hard', 'Reasoning', 'Safety']);
   });
 });
+
+describe('score files', () => {
+  it('accept one-element score lists, as classifier logits are often written', () => {
+    const data = jsonl([rb2Row('a')]);
+    const scores = jsonl('{"id": "a", "scores": [[2.5], [0.1], [3.0], [-1]]}\n');
+    const r = bench(['--suite', 'rewardbench2', '--data', data, '--model', `scores:${scores}`, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rewardbench2.subsets.Math.score).toBe(0);
+  });
+});
