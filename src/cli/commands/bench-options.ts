@@ -1,5 +1,4 @@
-import { UserError } from '../../errors.js';
-import { ONNX_FLAGS_HELP, onnxFlagSpecs } from '../../scorers/onnx/flags.js';
+import { SCORER_FLAGS_HELP, scorerFlagSpecs } from '../scorer-flags.js';
 
 export const benchOptions = {
   suite: { type: 'string', multiple: true },
@@ -8,23 +7,15 @@ export const benchOptions = {
   sample: { type: 'boolean' },
   out: { type: 'string' },
   limit: { type: 'string' },
-  seed: { type: 'string' },
   concurrency: { type: 'string' },
   resume: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   'no-report': { type: 'boolean' },
-  'cache-dir': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  ...onnxFlagSpecs,
-  // Judges and reward servers
-  config: { type: 'string' },
-  'judge-key-env': { type: 'string' },
-  'judge-template': { type: 'string' },
+  ...scorerFlagSpecs,
+  // Judge protocols
   'judge-both-orders': { type: 'boolean' },
   'judge-mode': { type: 'string' },
-  timeout: { type: 'string' },
-  budget: { type: 'string' },
   // Suites
   languages: { type: 'string' },
   'probe-base': { type: 'string' },
@@ -37,13 +28,6 @@ export const benchOptions = {
   'allow-mismatch': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-export function parseIntOption(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
 
 export function benchUsage(): string {
   return `Usage: rmgauge bench [--suite NAME]... [--model KIND:REF]... [options]
@@ -62,21 +46,14 @@ Selection:
   --languages a,b         m-rewardbench: only these language configs
 Run:
   --out DIR               output folder (default: reports/)
-  --seed N                seed for every random choice (default 0)
   --concurrency N         items evaluated at once (default 32)
   --resume DIR            continue a killed run (a model's run folder or the batch folder)
   --json                  print the results object on stdout
   --quiet                 no progress bar
   --no-report             do not write the HTML report
-  --cache-dir DIR         persistent caches (default ~/.cache/rmgauge or $RMGAUGE_CACHE)
-  --no-cache              do not read or write the score / response caches
-${ONNX_FLAGS_HELP}Judges and reward servers:
-  --config FILE           rmgauge.config.json|yaml with named judges
-  --judge-key-env VAR     environment variable holding the API key (OPENAI_API_KEY)
-  --judge-template FILE   replace the built-in prompt wording
+${SCORER_FLAGS_HELP}Judge protocols:
   --judge-both-orders     pairwise: ask in both orders, count only consistent verdicts
   --judge-mode kway|ratings   rewardbench2 protocol (Ties always uses ratings)
-  --timeout MS            per-request timeout      --budget S   overall time budget
 Adversarial suites:
   --probe-base SUITE      probes: which pairwise suite to transform
   --probe-side rejected|chosen

@@ -9,11 +9,11 @@ import { loadRun, RUN_FILE, type RunJson } from '../../run/run-files.js';
 import { runModel } from '../../run/runner.js';
 import { parseModelSpec } from '../../scorers/registry.js';
 import type { ScorerOptions } from '../../scorers/types.js';
-import { onnxFlagValues } from '../../scorers/onnx/flags.js';
 import type { SuiteOptions } from '../../suites/types.js';
 import type { Command } from '../main.js';
 import { printSummary } from '../summary-table.js';
-import { benchOptions, benchUsage, parseIntOption } from './bench-options.js';
+import { benchOptions, benchUsage } from './bench-options.js';
+import { parseIntFlag, scorerOptionsFromFlags } from '../scorer-flags.js';
 
 /** The embedded demo: bundled samples, bundled trained models, baselines. */
 export const DEMO = {
@@ -107,21 +107,10 @@ export const command: Command = {
       if (suites.length === 0) throw new UserError('give at least one --suite (see `rmgauge bench --help`)');
       if (models.length === 0) throw new UserError('give at least one --model (see `rmgauge bench --help`)');
       models.forEach((m) => parseModelSpec(m));
-      const seed = parseIntOption(values.seed, '--seed', 0) ?? 0;
-      const limit = parseIntOption(values.limit, '--limit', 1) ?? null;
-      const concurrency = parseIntOption(values.concurrency, '--concurrency', 1) ?? 32;
-      const scorerOptions: ScorerOptions = {
-        cwd: isDemo ? projectRoot() : cwd,
-        seed,
-        cacheDir: values['cache-dir'] ?? defaultCacheDir(),
-        noCache: values['no-cache'] || undefined,
-        ...onnxFlagValues(values as Record<string, string | boolean | undefined>),
-        configFile: values.config,
-        judgeKeyEnv: values['judge-key-env'],
-        judgeTemplate: values['judge-template'] ? resolve(values['judge-template']) : undefined,
-        timeoutMs: parseIntOption(values.timeout, '--timeout', 1),
-        budgetS: parseIntOption(values.budget, '--budget', 1),
-      };
+      const seed = parseIntFlag(values.seed, 'seed', 0) ?? 0;
+      const limit = parseIntFlag(values.limit, 'limit', 1) ?? null;
+      const concurrency = parseIntFlag(values.concurrency, 'concurrency', 1) ?? 32;
+      const scorerOptions = scorerOptionsFromFlags(values, isDemo ? projectRoot() : cwd, { seed });
       if (values['judge-mode'] && !['kway', 'ratings'].includes(values['judge-mode'])) throw new UserError(`--judge-mode must be kway or ratings`);
       const suiteOptions: SuiteOptions = {
         seed,

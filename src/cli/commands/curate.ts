@@ -4,9 +4,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.js';
-import { defaultCacheDir } from '../../paths.js';
 import { createScorer } from '../../scorers/registry.js';
-import { ONNX_FLAGS_HELP, onnxFlagSpecs, onnxFlagValues } from '../../scorers/onnx/flags.js';
+import { SCORER_FLAGS_HELP, scorerFlagSpecs, scorerOptionsFromFlags } from '../scorer-flags.js';
 import { bestOfN } from '../../curate/best-of-n.js';
 import { curatePairs } from '../../curate/curate.js';
 import { parseOutputFormat } from '../../curate/output.js';
@@ -42,9 +41,9 @@ Options:
   --floor <x>             best-of-n: skip prompts whose best score is below x
   --batch-size <n>        rows per model call (default 256)
   --limit <n>             only the first n rows
-  --seed <n>  --cache-dir <dir>  --no-cache  --config <file>  --timeout <s>  --concurrency <n>
+  --concurrency <n>       requests in flight to a judge or reward server
 
-${ONNX_FLAGS_HELP}`;
+${SCORER_FLAGS_HELP}`;
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean = Number.isFinite): number | undefined {
   if (v === undefined) return undefined;
@@ -74,14 +73,9 @@ export const command: Command = {
         floor: { type: 'string' },
         'batch-size': { type: 'string' },
         limit: { type: 'string' },
-        seed: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        config: { type: 'string' },
-        timeout: { type: 'string' },
         concurrency: { type: 'string' },
         quiet: { type: 'boolean' },
-        ...onnxFlagSpecs,
+        ...scorerFlagSpecs,
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -104,17 +98,10 @@ export const command: Command = {
     const actions = values.actions ? parseActions(values.actions) : DEFAULT_ACTIONS;
     const temperature = num('smoothing-temperature', values['smoothing-temperature'], (n) => n > 0) ?? 1;
     const floor = num('floor', values.floor);
-    const timeout = num('timeout', values.timeout, (n) => n > 0);
-    const scorer = await createScorer(values.model, {
-      cwd,
-      seed: num('seed', values.seed, Number.isInteger) ?? 0,
-      cacheDir: values['cache-dir'] ? resolve(cwd, values['cache-dir']) : defaultCacheDir(),
-      noCache: values['no-cache'] ?? false,
-      configFile: values.config ? resolve(cwd, values.config) : undefined,
-      timeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
-      concurrency: num('concurrency', values.concurrency, isPosInt),
-      ...onnxFlagValues(values),
-    });
+    const scorer = await createScorer(
+      values.model,
+      scorerOptionsFromFlags(values, cwd, { concurrency: num('concurrency', values.concurrency, isPosInt) }),
+    );
     const log = (line: string) => process.stderr.write(line + '\n');
     const t0 = Date.now();
     let lastShown = t0;

@@ -6,9 +6,8 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DataError, UserError } from '../../errors.js';
-import { defaultCacheDir } from '../../paths.js';
 import { createScorer } from '../../scorers/registry.js';
-import { ONNX_FLAGS_HELP, onnxFlagSpecs, onnxFlagValues } from '../../scorers/onnx/flags.js';
+import { SCORER_FLAGS_HELP, scorerFlagSpecs, scorerOptionsFromFlags } from '../scorer-flags.js';
 import type { Message, ScoreRequest } from '../../types.js';
 import type { Command } from '../main.js';
 
@@ -25,12 +24,9 @@ Options:
   --model <spec>        onnx:<dir>, vllm:..., tei:..., scores:..., baseline:..., ensemble:...
   --input <file>        conversations (JSON Lines)
   --out <file>          where to write (default: standard output)
-  --no-cache            do not read or write the persistent score cache
-  --cache-dir <dir>     cache directory (default: $RMGAUGE_CACHE or ~/.cache/rmgauge)
   --concurrency <n>     conversations in flight (default 64)
-  --seed <n>            seed for scorers that use one (default 1)
 
-${ONNX_FLAGS_HELP}`;
+${SCORER_FLAGS_HELP}`;
 
 const ROLES = new Set(['system', 'user', 'assistant']);
 
@@ -108,12 +104,9 @@ export const command: Command = {
         model: { type: 'string', short: 'm' },
         input: { type: 'string', short: 'i' },
         out: { type: 'string', short: 'o' },
-        'no-cache': { type: 'boolean' },
-        'cache-dir': { type: 'string' },
         concurrency: { type: 'string' },
-        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        ...onnxFlagSpecs,
+        ...scorerFlagSpecs,
       },
       strict: true,
       allowPositionals: false,
@@ -126,20 +119,11 @@ export const command: Command = {
     if (!values.input) throw new UserError('score needs --input <conversations.jsonl>');
     const concurrency = values.concurrency === undefined ? 64 : Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive whole number`);
-    const seed = values.seed === undefined ? 1 : Number(values.seed);
-    if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got "${values.seed}"`);
     const cwd = process.cwd();
     const inputFile = resolve(cwd, values.input);
     const rows = await readRows(inputFile);
 
-    const scorer = await createScorer(values.model, {
-      cwd,
-      seed,
-      cacheDir: values['cache-dir'] ? resolve(cwd, values['cache-dir']) : defaultCacheDir(),
-      noCache: values['no-cache'] ?? false,
-      concurrency,
-      ...onnxFlagValues(values),
-    });
+    const scorer = await createScorer(values.model, scorerOptionsFromFlags(values, cwd, { concurrency }));
     try {
       if (!scorer.score) {
         throw new UserError(`${values.model} gives judge verdicts, not scores; rmgauge score needs a reward model`);

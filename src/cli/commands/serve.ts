@@ -1,11 +1,9 @@
 // rmgauge serve --model <scorer or ensemble> [--port 8000] [--host 127.0.0.1] [--token T]
 // An OpenRLHF-compatible reward endpoint (POST /get_reward), POST /score and GET /health.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.js';
-import { defaultCacheDir } from '../../paths.js';
 import { createScorer } from '../../scorers/registry.js';
-import { ONNX_FLAGS_HELP, onnxFlagSpecs, onnxFlagValues } from '../../scorers/onnx/flags.js';
+import { SCORER_FLAGS_HELP, scorerFlagSpecs, scorerOptionsFromFlags } from '../scorer-flags.js';
 import { startRewardServer } from '../../serve/server.js';
 import type { Command } from '../main.js';
 
@@ -30,9 +28,8 @@ Options:
   --max-batch <n>         most queries per request (default 4096)
   --batch-requests <n>    most concurrent requests merged into one model call (default 64)
   --batch-wait-ms <n>     wait this long for more requests before a model call (default 0)
-  --seed <n>  --cache-dir <dir>  --no-cache  --config <file>  --timeout <s>
 
-${ONNX_FLAGS_HELP}`;
+${SCORER_FLAGS_HELP}`;
 
 function num(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -55,12 +52,7 @@ export const command: Command = {
         'max-batch': { type: 'string' },
         'batch-requests': { type: 'string' },
         'batch-wait-ms': { type: 'string' },
-        seed: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        config: { type: 'string' },
-        timeout: { type: 'string' },
-        ...onnxFlagSpecs,
+        ...scorerFlagSpecs,
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -74,16 +66,7 @@ export const command: Command = {
     if (!Number.isInteger(port) || port > 65535) throw new UserError(`--port must be a whole number in 0..65535, got "${values.port}"`);
     const token = values.token ?? (process.env[TOKEN_ENV] || undefined);
     const cwd = process.cwd();
-    const timeout = num('timeout', values.timeout, 0);
-    const scorer = await createScorer(values.model, {
-      cwd,
-      seed: num('seed', values.seed, -Infinity) ?? 0,
-      cacheDir: values['cache-dir'] ? resolve(cwd, values['cache-dir']) : defaultCacheDir(),
-      noCache: values['no-cache'] ?? false,
-      configFile: values.config ? resolve(cwd, values.config) : undefined,
-      timeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
-      ...onnxFlagValues(values),
-    });
+    const scorer = await createScorer(values.model, scorerOptionsFromFlags(values, cwd));
     const log = (line: string) => process.stderr.write(line + '\n');
     const server = await startRewardServer({
       scorer,
