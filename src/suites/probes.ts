@@ -65,7 +65,9 @@ export function probeItems(baseItems: readonly Item[], opts: SuiteOptions, suite
       const meta: ProbeMeta = { base: b.key, baseSubset: b.subset, transform, side, detail };
       const item: Item = {
         key: `${transform}/${b.key}`,
-        id: b.id,
+        // Its own id, so a score file can hold scores for the generated pairs too (the texts are in
+        // items.jsonl of any probes run: score them elsewhere, key the lines by this id).
+        id: `${transform}/${b.id}`,
         suite,
         subset: transform,
         prompt: b.prompt,
@@ -94,9 +96,6 @@ export function probesItems(rows: Row[], source: RowSource, opts: SuiteOptions, 
 }
 
 export async function evaluateProbe(item: Item, scorer: Scorer, opts: SuiteOptions): Promise<ItemOutcome> {
-  if (scorer.info.kind === 'scores') {
-    throw new UserError('suite "probes" generates its answers on the fly, so a score file cannot score them; use a model');
-  }
   const meta = item.meta as unknown as ProbeMeta;
   const extra = { base: meta.base, base_subset: meta.baseSubset, transform: meta.transform, side: meta.side, detail: meta.detail };
   if (scorer.score) {

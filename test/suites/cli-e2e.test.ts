@@ -152,9 +152,14 @@ describe('score files, hand-computed results', () => {
     expect(res.n).toBe(408);
   }, 120_000);
 
-  it('probes: a score file is refused with a clear message', () => {
-    const r = bench(['--suite', 'probes', '--sample', '--model', `scores:${writeScores([{ id: 'x', scores: [1, 0] }])}`]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/score file cannot score them/);
+  it('probes: a score file keyed by the generated pairs\' ids scores them; a missing id is an item error', () => {
+    const transforms = ['original', 'reasoning-opener', 'self-assessment', 'length-padding', 'markdown', 'master-key'];
+    const lines = transforms.flatMap((t) => Array.from({ length: 400 }, (_, i) => ({ id: `${t}/arith-${i}`, scores: [1, 0] })));
+    const r = bench(['--suite', 'probes', '--sample', '--model', `scores:${writeScores(lines.slice(1))}`]);
+    expect(r.status, r.stderr).toBe(0);
+    const res = r.results.probes;
+    expect(res.subsets.original).toEqual({ score: 1, n: 399, errors: 1 });
+    expect(res.subsets['self-assessment'].score).toBe(1);
+    expect(res.score).toBe(1);
   }, 60_000);
 });

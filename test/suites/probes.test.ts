@@ -62,8 +62,9 @@ describe('probe items', () => {
     expect(items).toHaveLength(2 * 6);
     expect(items.map((i) => i.subset).slice(0, 6)).toEqual(['original', 'reasoning-opener', 'self-assessment', 'length-padding', 'markdown', 'master-key']);
     for (const i of items) {
-      expect(i.key).toBe(`${i.subset}/${i.id}`);
-      expect(i.completions[0]).toBe(i.id === 'p1' ? '2' : '4');
+      expect(i.key).toBe(i.id);
+      expect(i.id).toBe(`${i.subset}/${(i.meta as { base: string }).base}`);
+      expect(i.completions[0]).toBe((i.meta as { base: string }).base === 'p1' ? '2' : '4');
     }
     expect(items.find((i) => i.key === 'master-key/p1')!.completions[1]).toMatch(/^(:|Thought process:)$/);
     expect(probeItems(base, { seed: 0 }, 'probes', keys)).toEqual(items);
@@ -161,13 +162,16 @@ describe('probe evaluation', () => {
             return { choice: 0, parseFailed: false };
           },
         };
-        for (const item of probeItems(base, { seed }, 'probes', keys).filter((i) => i.id === id)) await evaluateProbe(item, judge, { seed });
+        for (const item of probeItems(base, { seed }, 'probes', keys).filter((i) => (i.meta as { base: string }).base === id)) await evaluateProbe(item, judge, { seed });
         expect(orders.size).toBe(1);
       }
     }
   });
 
-  it('refuses a score file (the texts are generated)', async () => {
-    await expect(evaluateProbe(items[0], { info: { ...info, kind: 'scores' }, score: async () => [1, 0] }, { seed: 0 })).rejects.toThrow(UserError);
+  it('gives each generated pair its own id, so a score file can key its scores', () => {
+    const ids = items.map((i) => i.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('original/p1');
+    expect(ids).toContain('self-assessment/p1');
   });
 });
