@@ -164,10 +164,20 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
         writeJsonAtomic(runFile, run);
         lastStatsWrite = Date.now();
       };
+      // A UserError (a problem with the run itself, not with one item) stops the suite: nothing
+      // new starts, the items in flight finish and are written, then the error is reported.
+      let fatal: unknown;
       await Promise.all(
         todo.map((item) =>
           limit(async () => {
-            const record = await evaluateItem(item, evaluate);
+            if (fatal !== undefined) return;
+            let record: ItemRecord;
+            try {
+              record = await evaluateItem(item, evaluate);
+            } catch (err) {
+              fatal ??= err; // queued items see it and return at once
+              return;
+            }
             writeSync(fd, JSON.stringify(record) + '\n');
             progress.tick(record.error !== undefined);
             if (scorer.stats && Date.now() - lastStatsWrite > 2000) saveStats();
@@ -175,6 +185,7 @@ export async function runModel(opts: RunOptions): Promise<RunJson> {
         ),
       );
       progress.finish();
+      if (fatal !== undefined) throw fatal;
 
       const records = recordsBySuite(readItemRecords(itemsFile)).get(suiteName) ?? [];
       const itemKeys = new Set(items.map((i) => i.key));
