@@ -71,7 +71,7 @@ describe('rmgauge datasets and the Hugging Face cache', () => {
 
   it('says exactly what to do when offline with nothing cached', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'rmg-hub-'));
-    const r = await runCli(['bench', '--suite', 'rewardbench', '--model', 'baseline:length', '--quiet', '--no-report'], {
+    const r = await runCli(['bench', '--suite', 'rewardbench', '--model', 'baseline:length', '--quiet', '--no-report', '--out', mkdtempSync(join(tmpdir(), 'rmg-out-'))], {
       env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' },
     });
     expect(r.status).toBe(1);
