@@ -1,4 +1,5 @@
 // Human-readable gate verdicts: a terminal table and GitHub-flavoured Markdown (step summary).
+import { displayWidth, padColumns } from '../util/text-width.js';
 import type { GateOutcome, RuleResult } from './types.js';
 
 /** Scores are fractions in run files; tables show points (×100). */
@@ -51,8 +52,8 @@ export function renderTable(o: GateOutcome): string {
   const ciLevel = Math.round((1 - 2 * o.alpha) * 100);
   const headers = HEADERS.map((h) => (h === 'CI' ? `${ciLevel}% CI` : h));
   const rows = o.rules.map((r) => row(r));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
+  const fmt = (cells: string[]) => cells.map((c, i) => padColumns(c, widths[i], i >= 2 && i <= 8 ? 'right' : 'left')).join('  ').trimEnd();
   const lines = [
     `rmgauge gate — ${verdictLine(o)}`,
     `baseline:  ${o.baseline.model} (${o.baseline.dir})`,
