@@ -96,6 +96,24 @@ export interface BootstrapInput {
   seed: number;
 }
 
+/** Stores draw `d` of candidate − baseline for every target (NaN where a side is undefined). */
+function recordDifferences(
+  input: BootstrapInput,
+  targets: readonly Target[],
+  rb: ItemRecord[],
+  rc: ItemRecord[],
+  out: Map<string, Float64Array>,
+  d: number,
+): void {
+  const resB: SuiteResult = input.aggregateBaseline(rb);
+  const resC: SuiteResult = input.aggregateCandidate(rc);
+  for (const t of targets) {
+    const vb = readTarget(t, resB, rb, input.aggregateBaseline);
+    const vc = readTarget(t, resC, rc, input.aggregateCandidate);
+    out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
+  }
+}
+
 /** Returns, per target id, the bootstrap draws of candidate − baseline (NaN where undefined). */
 export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array> {
   const { baseline, candidate, targets, draws } = input;
@@ -121,13 +139,7 @@ export function pairedBootstrap(input: BootstrapInput): Map<string, Float64Array
         }
       }
     });
-    const resB: SuiteResult = input.aggregateBaseline(rb);
-    const resC: SuiteResult = input.aggregateCandidate(rc);
-    for (const t of targets) {
-      const vb = readTarget(t, resB, rb, input.aggregateBaseline);
-      const vc = readTarget(t, resC, rc, input.aggregateCandidate);
-      out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
-    }
+    recordDifferences(input, targets, rb, rc, out, d);
   }
   return out;
 }
@@ -192,13 +204,7 @@ export function pairedPermutation(input: BootstrapInput): Map<string, Float64Arr
         rc[i] = baseline[i];
       }
     }
-    const resB: SuiteResult = input.aggregateBaseline(rb);
-    const resC: SuiteResult = input.aggregateCandidate(rc);
-    for (const t of targets) {
-      const vb = readTarget(t, resB, rb, input.aggregateBaseline);
-      const vc = readTarget(t, resC, rc, input.aggregateCandidate);
-      out.get(targetId(t))![d] = vb === null || vc === null ? NaN : vc - vb;
-    }
+    recordDifferences(input, targets, rb, rc, out, d);
   }
   return out;
 }

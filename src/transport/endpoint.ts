@@ -62,6 +62,20 @@ function sharedLimiter(origin: string, concurrency: number): LimitFunction {
   return l;
 }
 
+/** The transport counters a scorer reports in run.json's scorer_stats. */
+export function reportedCounters(t: TransportCounters): Record<string, number> {
+  return {
+    attempts: t.attempts,
+    retries: t.retries,
+    failures: t.failures,
+    timeouts: t.timeouts,
+    rate_limited: t.rate_limited,
+    server_errors: t.server_errors,
+    bad_bodies: t.bad_bodies,
+    budget_exceeded: t.budget_exceeded,
+  };
+}
+
 export function newCounters(): TransportCounters {
   return {
     calls: 0,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { KvStore, sha256Hex } from '../../cache/kv-store.js';
 import { configRelative, loadConfig, type ServerConfig } from '../../config/index.js';
 import { UserError } from '../../errors.js';
-import { HttpEndpoint } from '../../transport/index.js';
+import { HttpEndpoint, reportedCounters } from '../../transport/index.js';
 import type { Scorer, ScoreContext, ScoreRequest } from '../../types.js';
 import type { ScorerOptions } from '../types.js';
 import { loadRenderer, type Renderer } from './render.js';
@@ -141,14 +141,7 @@ export function createRemoteScorer(kind: ServerKind, spec: string, server: Resol
         conversations: totals.conversations,
         cache_hits: totals.cache_hits,
         requests: totals.requests,
-        attempts: t.attempts,
-        retries: t.retries,
-        failures: t.failures,
-        timeouts: t.timeouts,
-        rate_limited: t.rate_limited,
-        server_errors: t.server_errors,
-        bad_bodies: t.bad_bodies,
-        budget_exceeded: t.budget_exceeded,
+        ...reportedCounters(t),
       };
     },
     async close() {

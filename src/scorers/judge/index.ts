@@ -3,6 +3,7 @@
 import { sha256Hex } from '../../cache/kv-store.js';
 import type { JudgeRequest, JudgeVerdict, Scorer, ScoreContext } from '../../types.js';
 import type { ScorerOptions } from '../types.js';
+import { reportedCounters } from '../../transport/index.js';
 import { JudgeClient } from './client.js';
 import { choiceProbability, yesProbability } from './logprobs.js';
 import { parseChoice, parseRating, parseYesNo } from './parse.js';
@@ -137,14 +138,7 @@ export async function createJudgeScorer(ref: string, spec: string, opts: ScorerO
         judge_calls: calls,
         requests: client.totals.requests,
         cache_hits: client.totals.cache_hits,
-        attempts: t.attempts,
-        retries: t.retries,
-        failures: t.failures,
-        timeouts: t.timeouts,
-        rate_limited: t.rate_limited,
-        server_errors: t.server_errors,
-        bad_bodies: t.bad_bodies,
-        budget_exceeded: t.budget_exceeded,
+        ...reportedCounters(t),
         parse_failures: parseFailures,
         parse_failure_rate: answered > 0 ? parseFailures / answered : null,
         protocols: Object.fromEntries(PROTOCOLS.filter((p) => counters[p].calls > 0).map((p) => [p, { ...counters[p] }])),
