@@ -1,12 +1,13 @@
 // Measures (a) the rmgauge onnx scorer end to end and (b) onnxruntime session.run alone on the
 // very batches (a) formed, with the same session settings, one batch at a time (the floor).
 import { mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createOnnxScorer } from '../src/scorers/onnx/index.js';
 import { ConversationEncoder, type Encoded } from '../src/scorers/onnx/encode.js';
 import { readLayout } from '../src/scorers/onnx/layout.js';
-import { buildFeeds, createSession, inspectGraph, type Device } from '../src/scorers/onnx/session.js';
+import type { Device } from '../src/scorers/onnx/session.js';
 import type { Scorer } from '../src/types.js';
 import { fitWorkload, requestsOf, syntheticWorkload, type WorkloadItem } from './onnx-workload.js';
 
@@ -33,17 +34,17 @@ export async function inFlight<T>(xs: T[], limit: number, fn: (x: T) => Promise<
 export interface Bench {
   dir: string;
   device: Device;
-  threads: number;
+  threads: number | undefined;
   cacheDir: string;
   pairMode: boolean;
   encoder: ConversationEncoder;
   scorerFor(onBatch: (rows: Encoded[]) => void): Promise<Scorer>;
 }
 
-export async function openBench(dir: string, device: Device, threads = availableParallelism(), maxBatchTokens?: number): Promise<Bench> {
+export async function openBench(dir: string, device: Device, threads?: number, maxBatchTokens?: number, sessions?: number): Promise<Bench> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'rmgauge-perf-'));
   const scorerFor = (onBatch: (rows: Encoded[]) => void) =>
-    createOnnxScorer(dir, `onnx:${dir}`, { cwd: process.cwd(), seed: 1, cacheDir, noCache: true, threads, device, maxBatchTokens }, { onBatch });
+    createOnnxScorer(dir, `onnx:${dir}`, { cwd: process.cwd(), seed: 1, cacheDir, noCache: true, threads, sessions, device, maxBatchTokens }, { onBatch });
   const probe = await scorerFor(() => {});
   const pairMode = probe.info.details!.encoding === 'text-pair';
   await probe.close!();
@@ -92,16 +93,7 @@ export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: num
     const lengths = batches.flat().map((x) => x.ids.length);
     const a = { seconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
 
-    const layout = readLayout(bench.dir, process.cwd());
-    const session = await createSession({ modelFile: layout.modelFile, device: bench.device, threads: details.threads as number });
-    const graph = inspectGraph(session, layout.modelFile);
-    const pad = (details.padTokenId as number | null) ?? 0;
-    await session.run(buildFeeds(batches[0].slice(0, 1), graph, pad).feeds);
-    const feeds = batches.map((rows) => buildFeeds(rows, graph, pad).feeds);
-    t = performance.now();
-    for (const f of feeds) await session.run(f);
-    const b = { ...a, seconds: (performance.now() - t) / 1000 };
-    await session.release();
+    const b = { ...a, seconds: await floorSeconds(bench, batches, details) };
     if (!best) best = { a, b, batches, scores, details, stats };
     else {
       if (a.seconds < best.a.seconds) best.a = a;
@@ -110,4 +102,39 @@ export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: num
   }
   if (!best) throw new Error('no rounds');
   return best;
+}
+
+/**
+ * (b): raw session.run on the very batches (a) formed, in as many sessions (worker threads) with
+ * as many intra-op threads as the scorer used, input tensors built beforehand.
+ */
+async function floorSeconds(bench: Bench, batches: Encoded[][], details: Record<string, unknown>): Promise<number> {
+  const layout = readLayout(bench.dir, process.cwd());
+  const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number };
+  const pad = (details.padTokenId as number | null) ?? 0;
+  const counter = new SharedArrayBuffer(4);
+  const workers = await Promise.all(
+    Array.from({ length: details.sessions as number }, () => {
+      const w = new Worker(new URL('./onnx-floor-worker.mjs', import.meta.url), { workerData: { setup, batches, pad, counter } });
+      return new Promise<Worker>((resolve, reject) => {
+        w.once('error', reject);
+        w.once('message', () => resolve(w));
+      });
+    }),
+  );
+  const t = performance.now();
+  const ran = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<number>((resolve, reject) => {
+          w.once('error', reject);
+          w.once('message', resolve);
+          w.postMessage('go');
+        }),
+    ),
+  );
+  const seconds = (performance.now() - t) / 1000;
+  await Promise.all(workers.map((w) => w.terminate()));
+  if (ran.reduce((x, y) => x + y, 0) !== batches.length) throw new Error('the floor did not run every batch');
+  return seconds;
 }

@@ -60,7 +60,7 @@ export async function benchModel(dir: string, n: number): Promise<void> {
       `(min ${q.min}, median ${q.median}, p90 ${q.p90}, max ${q.max})`,
   );
   console.log(
-    `rmgauge: device ${d.device}, ${d.threads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
+    `rmgauge: device ${d.device}, ${d.sessions} sessions of ${d.threads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
       `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; best of ${rounds} for (a) and (b)`,
   );
   console.log(`(a)  rmgauge end to end                 ${fmt(a)}`);

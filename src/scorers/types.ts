@@ -12,7 +12,10 @@ export interface ScorerOptions {
   truncationSide?: 'left' | 'right';
   maxBatchTokens?: number;
   variant?: string;
+  /** Intra-op threads per session. */
   threads?: number;
+  /** Parallel onnxruntime sessions (worker threads), each with its own copy of the weights. */
+  sessions?: number;
   /** Cache the optimised ONNX graph under cacheDir (faster loads of large models). */
   graphCache?: boolean;
   // Judges and remote servers

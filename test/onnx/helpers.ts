@@ -33,7 +33,7 @@ export function tempDir(prefix = 'rmgauge-onnx-'): string {
 }
 
 export function options(extra: Partial<ScorerOptions> = {}): ScorerOptions {
-  return { cwd: ROOT, seed: 1, cacheDir: tempDir(), noCache: true, threads: 2, ...extra };
+  return { cwd: ROOT, seed: 1, cacheDir: tempDir(), noCache: true, ...extra };
 }
 
 /** A golden chat case as a score request: the last message is the completion. */

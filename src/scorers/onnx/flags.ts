@@ -10,6 +10,7 @@ export const onnxFlagSpecs = {
   'max-batch-tokens': { type: 'string' },
   variant: { type: 'string' },
   threads: { type: 'string' },
+  sessions: { type: 'string' },
   'graph-cache': { type: 'boolean' },
 } as const;
 
@@ -20,7 +21,10 @@ export const ONNX_FLAGS_HELP = `ONNX reward models (onnx:<dir>):
   --truncation-side left|right  which end to cut (default left: keeps the answer)
   --max-batch-tokens <n>     batch budget, rows x longest row (default 2048 on CPU, 16384 on GPU)
   --variant <name>           load model_<name>.onnx (fp16, int8, quantized, ...)
-  --threads <n>              intra-op threads (default: all cores)
+  --sessions <n>             sessions run side by side, each in a worker thread with its
+                             own copy of the weights (default on CPU: one per core for
+                             models up to 512 MiB, else 1; on GPUs 1)
+  --threads <n>              intra-op threads per session (default: cores / sessions)
   --graph-cache              keep the optimised graph in the cache directory
 `;
 
@@ -48,6 +52,7 @@ export function onnxFlagValues(values: Record<string, string | boolean | undefin
   out.maxLength = positiveInt('max-length', values['max-length'] as string | undefined);
   out.maxBatchTokens = positiveInt('max-batch-tokens', values['max-batch-tokens'] as string | undefined);
   out.threads = positiveInt('threads', values.threads as string | undefined);
+  out.sessions = positiveInt('sessions', values.sessions as string | undefined);
   if (typeof values.variant === 'string') out.variant = values.variant;
   if (values['graph-cache']) out.graphCache = true;
   for (const k of Object.keys(out) as Array<keyof ScorerOptions>) if (out[k] === undefined) delete out[k];

@@ -2,6 +2,7 @@
 // in-process with onnxruntime-node. Requests from concurrent callers are gathered by the
 // micro-batcher (length-sorted, token-budget batches); scores are cached persistently by model
 // fingerprint + exact token ids.
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -12,7 +13,8 @@ import type { ScorerOptions } from '../types.js';
 import { MicroBatcher, type Prepared } from '../micro-batcher.js';
 import { ConversationEncoder, type Encoded } from './encode.js';
 import { readLayout } from './layout.js';
-import { buildFeeds, createSession, inspectGraph, runFeeds, type Device } from './session.js';
+import type { Device } from './session.js';
+import { SessionPool, defaultSessions } from './session-pool.js';
 import { ScoreCache, fingerprintFiles } from './score-cache.js';
 import { checkBatchParity } from './parity-check.js';
 
@@ -50,27 +52,33 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   if (!(Number.isInteger(maxBatchTokens) && maxBatchTokens > 0)) {
     throw new UserError(`--max-batch-tokens must be a positive integer, got ${maxBatchTokens}`);
   }
-  const threads = opts.threads ?? availableParallelism();
-  if (!(Number.isInteger(threads) && threads > 0)) throw new UserError(`--threads must be a positive integer, got ${threads}`);
+  if (opts.sessions !== undefined && !(Number.isInteger(opts.sessions) && opts.sessions > 0)) {
+    throw new UserError(`--sessions must be a positive integer, got ${opts.sessions}`);
+  }
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads > 0)) {
+    throw new UserError(`--threads must be a positive integer, got ${opts.threads}`);
+  }
 
   const layout = readLayout(ref, opts.cwd, opts.variant);
-  const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
   const files = [layout.modelFile, ...layout.dataFiles];
+  const cores = availableParallelism();
+  const sessions = opts.sessions ?? defaultSessions(device, files.reduce((sum, f) => sum + statSync(f).size, 0), cores);
+  const threads = opts.threads ?? Math.max(1, Math.floor(cores / sessions));
+  const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
   const fingerprint = await fingerprintFiles(files, cache);
   const optimizedGraphFile = opts.graphCache
     ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}.onnx`)
     : undefined;
-  let session: Awaited<ReturnType<typeof createSession>>;
+  let pool: SessionPool;
   try {
-    session = await createSession({ modelFile: layout.modelFile, device, threads, optimizedGraphFile });
+    pool = await SessionPool.open({ modelFile: layout.modelFile, device, threads, optimizedGraphFile }, sessions);
   } catch (err) {
     cache?.close();
     throw err;
   }
+  const graph = pool.graph;
   let encoder: ConversationEncoder;
-  let graph: ReturnType<typeof inspectGraph>;
   try {
-    graph = inspectGraph(session, layout.modelFile);
     const pairMode = graph.hasTokenTypes || !layout.chatTemplate;
     encoder = new ConversationEncoder({
       tokenizerJson: layout.tokenizerJson,
@@ -82,7 +90,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
       truncationSide,
     });
   } catch (err) {
-    await session.release();
+    await pool.close();
     cache?.close();
     throw err;
   }
@@ -105,14 +113,14 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     if (maxBatchSize === 1 && rows.length > 1) {
       throw new UserError(`refusing a batch of ${rows.length}: this decoder model has no pad token id, so only batches of 1 are correct`);
     }
-    return runFeeds(session, graph, buildFeeds(rows, graph, pad));
+    return pool.run(rows, pad);
   };
   if (!encoder.pairMode && maxBatchSize === undefined) {
     let problem: string | undefined;
     try {
       problem = await checkBatchParity(encoder, run);
     } catch (err) {
-      await session.release();
+      await pool.close();
       cache?.close();
       throw err;
     }
@@ -148,9 +156,8 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     cost: (r) => r.enc!.ids.length,
     maxBatchTokens,
     maxBatchSize,
-    // onnxruntime-node runs session.run synchronously on this thread (inside setImmediate), so
-    // batches never overlap: one at a time, over all intra-op threads.
-    concurrency: 1,
+    // One batch per session at a time: each session runs in its own worker thread.
+    concurrency: pool.size,
     runBatch: async (rows) => {
       const encs = rows.map((r) => r.enc!);
       hooks.onBatch?.(encs);
@@ -179,6 +186,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         encoding: encoder.pairMode ? 'text-pair' : 'chat-template',
         variant: layout.variant ?? null,
         device,
+        sessions: pool.size,
         threads,
         maxLength,
         truncationSide,
@@ -212,7 +220,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
       };
     },
     async close() {
-      await session.release();
+      await pool.close();
       cache?.close();
     },
   };
