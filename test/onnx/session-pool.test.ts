@@ -45,7 +45,7 @@ describe('the onnx scorer with several sessions', () => {
     scorers.push(s);
     expect(s.info.details).toMatchObject({ sessions, threads: 1 });
     // Every case 3 times, from separate callers: small batches spread over the sessions.
-    const calls = [0, 1, 2].flatMap(() => llama.cases.map((c) => s.score([toRequest(c.messages)])));
+    const calls = [0, 1, 2].flatMap(() => llama.cases.map((c) => s.score!([toRequest(c.messages)])));
     const got = (await Promise.all(calls)).map((r) => r[0]);
     const want = [0, 1, 2].flatMap(() => llama.cases.map((c) => c.logit));
     got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
