@@ -36,6 +36,20 @@ fi
 [ -e /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 echo "node $($NODE --version); $(nvidia-smi -L 2>/dev/null | head -1); $(nproc) cores; vulkan: $(ldconfig -p | grep -c libvulkan) libs"
 
+# The CUDA provider is not downloadable here; a Python onnxruntime-gpu of the very same version
+# ships the same provider libraries, which onnxruntime-node loads from its bin folder.
+ORT_VERSION=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' .device/node_modules/onnxruntime-node/package.json | head -1)
+CAPI=$(python3 -c 'import onnxruntime, os; print(os.path.join(os.path.dirname(onnxruntime.__file__), "capi"))' 2>/dev/null)
+PY_ORT=$(python3 -c 'import onnxruntime; print(onnxruntime.__version__)' 2>/dev/null)
+echo "onnxruntime-node $ORT_VERSION; python onnxruntime ${PY_ORT:-not installed}"
+if [ -n "$CAPI" ] && [ -e "$CAPI/libonnxruntime_providers_cuda.so" ]; then
+  if [ "$PY_ORT" = "$ORT_VERSION" ]; then
+    cp "$CAPI"/libonnxruntime_providers_cuda.so "$CAPI"/libonnxruntime_providers_shared.so "$(dirname $LIB)/" && echo "CUDA provider taken from python onnxruntime-gpu $PY_ORT"
+  else
+    echo "python onnxruntime-gpu $PY_ORT has a CUDA provider, but not for onnxruntime $ORT_VERSION: not used"
+  fi
+fi
+
 echo "--- building small-qwen2-rm (torch export)"
 python3 perf/device/export-qwen2-rm.py $W/small-qwen2-rm test/fixtures/models/tiny-llama-rm || exit 1
 echo "--- export done after $(( $(date +%s) - t0 )) s"

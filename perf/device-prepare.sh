@@ -2,7 +2,9 @@
 # Builds .device/ (git-ignored) for perf/device-check.sh: everything the GPU machine needs that the
 # working tree does not carry, small enough for the 64 MiB transfer limit (working tree included):
 #   .device/node.xz              this machine's node binary, xz-compressed (skipped if .device/node exists)
-#   .device/bench.mjs            perf/device/device-bench.ts bundled with esbuild (our code, tokenizers, jinja)
+#   .device/bench.mjs            perf/device/device-bench.ts bundled with esbuild (our code, tokenizers,
+#                                jinja, transformers.js), with its worker entries session-worker.mjs
+#                                and onnx-floor-worker.mjs
 #   .device/node_modules/        the native modules it loads: onnxruntime-node (its 46 MB library
 #                                as libonnxruntime.so.1.xz), onnxruntime-common, better-sqlite3
 #   .device/gl/*.deb             the Vulkan / GL loaders WebGPU (Dawn) needs, unpacked there only
@@ -14,10 +16,16 @@ cd "$(dirname "$0")/.."
 D=.device
 mkdir -p $D/node_modules
 if [ ! -e $D/node ] && [ ! -e $D/node.xz ]; then xz -T2 -6 -c "$(command -v node)" > $D/node.xz; fi
-npx esbuild perf/device/device-bench.ts --bundle --platform=node --format=esm --target=node20 \
-  --external:onnxruntime-node --external:better-sqlite3 --external:@huggingface/transformers \
-  --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
-  --outfile=$D/bench.mjs --log-level=warning
+# The bench and the two worker entries (the scorer's sessions, the benchmark floor), side by side
+# in .device/ where the bundle's new URL('./session-worker.mjs', import.meta.url) finds them.
+# transformers.js is bundled in (for the pipeline comparison); sharp (images) is replaced by a stub.
+echo 'export default {};' > $D/sharp-stub.mjs
+for entry in perf/device/device-bench.ts:bench src/scorers/onnx/session-worker.ts:session-worker perf/onnx-floor-worker.ts:onnx-floor-worker; do
+  npx esbuild "${entry%%:*}" --bundle --platform=node --format=esm --target=node20 \
+    --external:onnxruntime-node --external:onnxruntime-common --external:better-sqlite3 --alias:sharp=./$D/sharp-stub.mjs \
+    --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
+    --outfile=$D/${entry##*:}.mjs --log-level=warning
+done
 ORT=node_modules/onnxruntime-node
 rm -rf $D/node_modules/onnxruntime-node && mkdir -p $D/node_modules/onnxruntime-node/bin/napi-v6/linux/x64
 cp -r $ORT/package.json $ORT/dist $D/node_modules/onnxruntime-node/

@@ -1,24 +1,6 @@
-// The floor of the ONNX benchmark, (b): one raw onnxruntime session in a worker thread, with the
-// batches' input tensors built before the clock starts. Workers take batch numbers from a shared
-// counter, so N of them split the batches the way the scorer's N sessions do.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry point of a floor worker thread: registers tsx (worker threads do not inherit it), then
+// loads the TypeScript worker. The GPU-machine bundle replaces this file with the bundled worker.
 import { register } from 'tsx/esm/api';
 
 register();
-const { buildFeeds, createSession, inspectGraph } = await import('../src/scorers/onnx/session.ts');
-const { setup, batches, pad, counter } = workerData;
-const session = await createSession(setup);
-const graph = inspectGraph(session, setup.modelFile);
-await session.run(buildFeeds(batches[0].slice(0, 1), graph, pad).feeds);
-const feeds = batches.map((rows) => buildFeeds(rows, graph, pad).feeds);
-const next = new Int32Array(counter);
-parentPort.once('message', async () => {
-  let ran = 0;
-  for (let i = Atomics.add(next, 0, 1); i < feeds.length; i = Atomics.add(next, 0, 1)) {
-    await session.run(feeds[i]);
-    ran++;
-  }
-  await session.release();
-  parentPort.postMessage(ran);
-});
-parentPort.postMessage('ready');
+await import('./onnx-floor-worker.ts');

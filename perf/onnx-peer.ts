@@ -19,7 +19,7 @@ export interface Peer {
   note: string;
 }
 
-export async function openPeer(modelDir: string): Promise<Peer> {
+export async function openPeer(modelDir: string, device: 'cpu' | 'cuda' | 'webgpu' = 'cpu'): Promise<Peer> {
   const { pipeline, env } = await import('@huggingface/transformers');
   const root = mkdtempSync(join(tmpdir(), 'rmgauge-tjs-'));
   const name = basename(modelDir);
@@ -39,7 +39,7 @@ export async function openPeer(modelDir: string): Promise<Peer> {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   env.allowRemoteModels = false;
   env.localModelPath = root + '/';
-  const clf = (await pipeline('text-classification', name, { dtype: 'fp32', device: 'cpu' })) as unknown as {
+  const clf = (await pipeline('text-classification', name, { dtype: 'fp32', device })) as unknown as {
     (input: unknown, opts?: unknown): Promise<unknown>;
     tokenizer: (t: string[], o: object) => unknown;
     model: (inputs: unknown) => Promise<{ logits: { data: Float32Array } }>;

@@ -7,7 +7,7 @@
 //       one input per call (its default use), and lists of PEER_BATCH in workload order.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on
 // small-qwen2-rm), RMGAUGE_PERF_MODELS (comma list of model dirs), RMGAUGE_PERF_ROUNDS (a/b
-// repetitions, best kept; default 3).
+// repetitions, best kept; default 3 below 1000 completions, else 1).
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +21,8 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const PEER_BATCH = 8;
 
 export async function benchModel(dir: string, n: number): Promise<void> {
-  const rounds = Number(process.env.RMGAUGE_PERF_ROUNDS ?? 3);
+  // Short workloads are noisy: best of 3. Long ones average the noise out themselves.
+  const rounds = Number(process.env.RMGAUGE_PERF_ROUNDS ?? (n < 1000 ? 3 : 1));
   const bench = await openBench(dir, 'cpu');
   const items = workloadFor(bench, n);
   const { a, b, batches, scores, details: d, stats } = await measureAB(bench, items, rounds);
@@ -75,8 +76,8 @@ export async function benchModel(dir: string, n: number): Promise<void> {
 }
 
 export async function runOnnxPerf(): Promise<void> {
-  const n = Number(process.env.RMGAUGE_PERF_N ?? 600);
-  const nLarge = Number(process.env.RMGAUGE_PERF_N_LARGE ?? 100);
+  const n = Number(process.env.RMGAUGE_PERF_N ?? 2000);
+  const nLarge = Number(process.env.RMGAUGE_PERF_N_LARGE ?? 2000);
   const large = resolve(ROOT, '..', 'shared', 'fixtures', 'models', 'small-qwen2-rm');
   const models: Array<[string, number]> = process.env.RMGAUGE_PERF_MODELS
     ? process.env.RMGAUGE_PERF_MODELS.split(',').map((d) => [resolve(d), n])
@@ -87,7 +88,7 @@ export async function runOnnxPerf(): Promise<void> {
   );
   console.log(
     `(completions per model: ${models.map(([d, k]) => `${d.split('/').pop()} ${k}`).join(', ')}; ` +
-      `fewer than 2000 to stay within a few minutes on 2 cores: set RMGAUGE_PERF_N / RMGAUGE_PERF_N_LARGE)`,
+      `about 20 minutes on 2 cores; RMGAUGE_PERF_N / RMGAUGE_PERF_N_LARGE set other sizes, e.g. 300 for a quick look)`,
   );
   if (!existsSync(large) && !process.env.RMGAUGE_PERF_MODELS) console.log(`(${large} not present: tiny fixture only)`);
   for (const [dir, count] of models) await benchModel(dir, count);

@@ -100,20 +100,24 @@ describe('SessionPool', () => {
     await expect(pool.run(rows.slice(0, 1), 1)).rejects.toThrow('the onnxruntime session was closed');
   });
 
-  it('does not keep the process alive once idle, even when nobody closes it', () => {
+  it('does not keep the process alive once idle, even when nobody closes it, and finishes a close', () => {
     const script = [
       `import { createOnnxScorer } from ${JSON.stringify(join(ROOT, 'src/scorers/onnx/index.ts'))};`,
       `const s = await createOnnxScorer(${JSON.stringify(LLAMA)}, 'onnx:tiny', { cwd: '.', seed: 1, cacheDir: '.', noCache: true, sessions: 2 });`,
       `const [v] = await s.score([{ prompt: [{ role: 'user', content: 'Hi' }], completion: 'Hello.' }]);`,
       `console.log(Number.isFinite(v) ? 'scored' : 'not finite');`,
+      `if (process.argv[2] === 'close') { await s.close(); console.log('closed'); }`,
     ].join('\n');
     const file = join(tempDir(), 'no-close.mts');
     writeFileSync(file, script);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-    expect(r.stderr).toBe('');
-    expect(r.signal).toBeNull(); // not killed by the timeout
-    expect(r.stdout.trim()).toBe('scored');
-    expect(r.status).toBe(0);
+    for (const mode of ['leave open', 'close']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', file, mode], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      expect(r.signal).toBeNull(); // not killed by the timeout
+      // Closing keeps the process alive until the sessions are released.
+      expect(r.stdout.trim()).toBe(mode === 'close' ? 'scored\nclosed' : 'scored');
+      expect(r.status).toBe(0);
+    }
   });
 
   it('passes a model error from the worker as the same clear message', async () => {

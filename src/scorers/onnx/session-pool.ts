@@ -112,6 +112,7 @@ class SessionWorker {
         this.worker.on('message', (msg: WorkerReply) => {
           if (msg.type === 'closed') done();
         });
+        this.worker.ref(); // until it has closed, or the process could exit mid-way
         this.worker.postMessage({ type: 'close' });
       });
     }
