@@ -83,7 +83,7 @@ export function cutBatches(costs: number[], maxBatchTokens: number, maxBatchSize
 
 export class MicroBatcher<T, R> {
   private pending: Array<Pending<T, R>> = [];
-  /** Batches of the current generation not yet started, in order. */
+  /** Batches of the current generation not yet started, longest rows first. */
   private ready: Array<Array<Pending<T, R>>> = [];
   private workers = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -166,13 +166,14 @@ export class MicroBatcher<T, R> {
     for (const p of generation) p.cost = this.opts.cost(p.input);
     // Stable sort by cost: equal-length inputs keep their arrival order.
     generation.sort((a, b) => a.cost - b.cost);
-    for (const [s, e] of cutBatches(
+    const batches = cutBatches(
       generation.map((p) => p.cost),
       this.opts.maxBatchTokens,
       this.opts.maxBatchSize,
-    )) {
-      this.ready.push(generation.slice(s, e));
-    }
+    ).map(([s, e]) => generation.slice(s, e));
+    // Longest rows first: with several workers the generation then ends on short batches, so no
+    // worker is left running one long batch alone while the others wait for the next generation.
+    this.ready.push(...batches.reverse());
   }
 
   /**

@@ -41,7 +41,8 @@ describe('MicroBatcher', () => {
     expect(z).toEqual(['FFFFFF']);
     // Sorted: b(1) cc(2) eee(3) aaaa(4) dddd(4) ffffff(6); budget 12:
     // [b, cc, eee, aaaa] = 4x4 = 16 > 12 -> [b, cc, eee] = 9; [aaaa, dddd] = 8 (3x6 > 12); [ffffff].
-    expect(seen).toEqual([['b', 'cc', 'eee'], ['aaaa', 'dddd'], ['ffffff']]);
+    // Run longest rows first.
+    expect(seen).toEqual([['ffffff'], ['aaaa', 'dddd'], ['b', 'cc', 'eee']]);
     expect(b.stats).toEqual({
       batches: 3,
       rows: 6,
