@@ -28,6 +28,13 @@ export interface MicroBatcherOptions<T, R> {
   concurrency?: number;
   /** Called once per generation on all its inputs, before costs are read (tokenize, look up a cache). */
   prepare?: (inputs: T[]) => Array<Prepared<R>>;
+  /**
+   * Prepare inputs as they are submitted instead of when their generation is formed. Right when
+   * batches run in other threads (worker sessions, a GPU): preparation then overlaps the runs, and
+   * no free worker waits for a whole generation to be tokenized. Wrong when the engine's own
+   * threads spin on every core of this machine (one CPU session with many intra-op threads).
+   */
+  prepareOnSubmit?: boolean;
   /** Inputs of one generation with the same key are computed once. */
   dedupeKey?: (input: T) => string;
 }
@@ -37,6 +44,7 @@ interface Pending<T, R> {
   cost: number;
   index: number;
   caller: Caller<R>;
+  prepared?: boolean;
   /** Identical inputs of the same generation, resolved with this one's result. */
   followers?: Array<Pending<T, R>>;
 }
@@ -101,7 +109,8 @@ export class MicroBatcher<T, R> {
     if (inputs.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
       const caller: Caller<R> = { results: new Array(inputs.length), remaining: inputs.length, failed: false, resolve, reject };
-      inputs.forEach((input, index) => this.pending.push({ input, cost: 0, index, caller }));
+      const entries = inputs.map((input, index): Pending<T, R> => ({ input, cost: 0, index, caller }));
+      this.pending.push(...(this.opts.prepareOnSubmit ? this.prepareAll(entries) : entries));
       this.schedule();
     });
   }
@@ -130,24 +139,11 @@ export class MicroBatcher<T, R> {
   private nextGeneration(): void {
     let generation = this.pending.filter((p) => !p.caller.failed);
     this.pending = [];
-    if (this.opts.prepare) {
-      let prepared: Array<Prepared<R>>;
-      try {
-        prepared = this.opts.prepare(generation.map((p) => p.input));
-      } catch (err) {
-        for (const p of generation) fail(p.caller, err);
-        return;
-      }
-      generation = generation.filter((p, i) => {
-        const r = prepared[i];
-        if (r === undefined) return true;
-        if ('error' in r) fail(p.caller, r.error);
-        else {
-          this.stats.resolvedEarly++;
-          settle(p, r.value);
-        }
-        return false;
-      });
+    const unprepared = generation.filter((p) => !p.prepared);
+    if (unprepared.length > 0) {
+      const answered = new Set(unprepared);
+      for (const p of this.prepareAll(unprepared)) answered.delete(p);
+      generation = generation.filter((p) => !answered.has(p));
     }
     if (this.opts.dedupeKey) {
       const first = new Map<string, Pending<T, R>>();
@@ -174,6 +170,29 @@ export class MicroBatcher<T, R> {
     // Longest rows first: with several workers the generation then ends on short batches, so no
     // worker is left running one long batch alone while the others wait for the next generation.
     this.ready.push(...batches.reverse());
+  }
+
+  /** Runs `prepare` on entries; settles those it answers, returns the ones left to compute. */
+  private prepareAll(entries: Array<Pending<T, R>>): Array<Pending<T, R>> {
+    for (const p of entries) p.prepared = true;
+    if (!this.opts.prepare) return entries;
+    let prepared: Array<Prepared<R>>;
+    try {
+      prepared = this.opts.prepare(entries.map((p) => p.input));
+    } catch (err) {
+      for (const p of entries) fail(p.caller, err);
+      return [];
+    }
+    return entries.filter((p, i) => {
+      const r = prepared[i];
+      if (r === undefined) return true;
+      if ('error' in r) fail(p.caller, r.error);
+      else {
+        this.stats.resolvedEarly++;
+        settle(p, r.value);
+      }
+      return false;
+    });
   }
 
   /**

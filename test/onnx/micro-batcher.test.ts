@@ -133,6 +133,45 @@ describe('MicroBatcher', () => {
     expect(b.stats).toMatchObject({ resolvedEarly: 1, deduplicated: 2, rows: 2, realCost: 4 });
   });
 
+  it('prepareOnSubmit prepares each caller as it submits; results, dedupe and failures are the same', async () => {
+    const prepared: string[][] = [];
+    const ran: string[][] = [];
+    const b = new MicroBatcher<{ text: string; len?: number }, string>({
+      prepareOnSubmit: true,
+      prepare: (inputs) => {
+        prepared.push(inputs.map((i) => i.text));
+        return inputs.map((i) => {
+          if (i.text === 'cached') return { value: 'from cache' };
+          if (i.text === 'bad') return { error: new Error('cannot encode "bad"') };
+          i.len = i.text.length;
+          return undefined;
+        });
+      },
+      dedupeKey: (i) => i.text,
+      cost: (i) => i.len!,
+      maxBatchTokens: 100,
+      runBatch: async (batch) => {
+        ran.push(batch.map((i) => i.text));
+        return batch.map((i) => i.text.toUpperCase());
+      },
+    });
+    const x = b.submit([{ text: 'abc' }, { text: 'cached' }, { text: 'z' }]);
+    // Prepared synchronously, before any batch could run.
+    expect(prepared).toEqual([['abc', 'cached', 'z']]);
+    const onlyCached = b.submit([{ text: 'cached' }]);
+    const y = b.submit([{ text: 'z' }, { text: 'abc' }]);
+    const z = b.submit([{ text: 'ok' }, { text: 'bad' }]);
+    // A caller whose inputs are all known resolves without a batch; a bad input fails its caller at once.
+    await expect(onlyCached).resolves.toEqual(['from cache']);
+    await expect(z).rejects.toThrow('cannot encode "bad"');
+    expect(ran).toEqual([]);
+    expect(await x).toEqual(['ABC', 'from cache', 'Z']);
+    expect(await y).toEqual(['Z', 'ABC']);
+    expect(prepared).toEqual([['abc', 'cached', 'z'], ['cached'], ['z', 'abc'], ['ok', 'bad']]);
+    expect(ran).toEqual([['z', 'abc']]);
+    expect(b.stats).toMatchObject({ resolvedEarly: 2, deduplicated: 2, rows: 2, realCost: 4 });
+  });
+
   it('a failing batch rejects only its callers; others still resolve', async () => {
     const b = new MicroBatcher<number, number>({
       cost: (n) => n,

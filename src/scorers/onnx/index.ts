@@ -133,8 +133,8 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
 
   const ns = `onnx:${fingerprint}`;
   const counters = { completions: 0, truncated: 0, tokens: 0 };
-  // Tokenizing here, when a generation of batches is formed (between runs), rather than in score()
-  // keeps the tokenizer off the cores while onnxruntime's threads run.
+  // Tokenizes and looks up the cache: on submit, or when a generation of batches is formed (see
+  // prepareOnSubmit below).
   const prepare = (rows: Row[]): Array<Prepared<number>> =>
     rows.map((row) => {
       try {
@@ -158,6 +158,9 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     maxBatchSize,
     // One batch per session at a time: each session runs in its own worker thread.
     concurrency: pool.size,
+    // Tokenize as requests arrive, while the sessions run, unless one CPU session's intra-op
+    // threads spin on the cores (tokenizing then stalled them: 1.9-2.5x slower on 2 cores).
+    prepareOnSubmit: device !== 'cpu' || threads === 1,
     runBatch: async (rows) => {
       const encs = rows.map((r) => r.enc!);
       hooks.onBatch?.(encs);
