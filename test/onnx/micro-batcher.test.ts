@@ -24,6 +24,35 @@ describe('cutBatches', () => {
   });
 });
 
+/**
+ * Upper-cases texts; `prepare` answers "cached" from a cache, fails "bad", and sets the cost of the
+ * rest (costs are read only after prepare). Records what was prepared and what ran.
+ */
+function textBatcher(prepareOnSubmit: boolean) {
+  const prepared: string[][] = [];
+  const ran: string[][] = [];
+  const b = new MicroBatcher<{ text: string; len?: number }, string>({
+    prepareOnSubmit,
+    prepare: (inputs) => {
+      prepared.push(inputs.map((i) => i.text));
+      return inputs.map((i) => {
+        if (i.text === 'cached') return { value: 'from cache' };
+        if (i.text === 'bad') return { error: new Error('cannot encode "bad"') };
+        i.len = i.text.length;
+        return undefined;
+      });
+    },
+    dedupeKey: (i) => i.text,
+    cost: (i) => i.len!,
+    maxBatchTokens: 100,
+    runBatch: async (batch) => {
+      ran.push(batch.map((i) => i.text));
+      return batch.map((i) => i.text.toUpperCase());
+    },
+  });
+  return { b, prepared, ran };
+}
+
 describe('MicroBatcher', () => {
   it('gathers concurrent callers into length-sorted batches and returns each caller its order', async () => {
     const seen: string[][] = [];
@@ -98,26 +127,7 @@ describe('MicroBatcher', () => {
   });
 
   it('prepare answers known inputs at once, fails bad ones alone, and runs the rest once per key', async () => {
-    const prepared: string[][] = [];
-    const ran: string[][] = [];
-    const b = new MicroBatcher<{ text: string; len?: number }, string>({
-      prepare: (inputs) => {
-        prepared.push(inputs.map((i) => i.text));
-        return inputs.map((i) => {
-          if (i.text === 'cached') return { value: 'from cache' };
-          if (i.text === 'bad') return { error: new Error('cannot encode "bad"') };
-          i.len = i.text.length; // costs are read only after prepare
-          return undefined;
-        });
-      },
-      dedupeKey: (i) => i.text,
-      cost: (i) => i.len!,
-      maxBatchTokens: 100,
-      runBatch: async (batch) => {
-        ran.push(batch.map((i) => i.text));
-        return batch.map((i) => i.text.toUpperCase());
-      },
-    });
+    const { b, prepared, ran } = textBatcher(false);
     const [x, y, z] = await Promise.allSettled([
       b.submit([{ text: 'abc' }, { text: 'cached' }, { text: 'z' }]),
       b.submit([{ text: 'z' }, { text: 'abc' }]),
@@ -134,27 +144,7 @@ describe('MicroBatcher', () => {
   });
 
   it('prepareOnSubmit prepares each caller as it submits; results, dedupe and failures are the same', async () => {
-    const prepared: string[][] = [];
-    const ran: string[][] = [];
-    const b = new MicroBatcher<{ text: string; len?: number }, string>({
-      prepareOnSubmit: true,
-      prepare: (inputs) => {
-        prepared.push(inputs.map((i) => i.text));
-        return inputs.map((i) => {
-          if (i.text === 'cached') return { value: 'from cache' };
-          if (i.text === 'bad') return { error: new Error('cannot encode "bad"') };
-          i.len = i.text.length;
-          return undefined;
-        });
-      },
-      dedupeKey: (i) => i.text,
-      cost: (i) => i.len!,
-      maxBatchTokens: 100,
-      runBatch: async (batch) => {
-        ran.push(batch.map((i) => i.text));
-        return batch.map((i) => i.text.toUpperCase());
-      },
-    });
+    const { b, prepared, ran } = textBatcher(true);
     const x = b.submit([{ text: 'abc' }, { text: 'cached' }, { text: 'z' }]);
     // Prepared synchronously, before any batch could run.
     expect(prepared).toEqual([['abc', 'cached', 'z']]);
