@@ -92,6 +92,20 @@ describe('SessionPool', () => {
     }
   });
 
+  it('a batch that fails in the worker rejects that run only; the session keeps working', async () => {
+    const pool = await SessionPool.open({ modelFile: layout.modelFile, device: 'cpu', threads: 1 }, 1);
+    try {
+      const outOfVocab = { ...rows[0], ids: [1, 999_999, 2] }; // no such embedding row
+      const [bad, good] = await Promise.allSettled([pool.run([outOfVocab], 1), pool.run(rows.slice(0, 1), 1)]);
+      expect(bad.status).toBe('rejected');
+      expect(String((bad as PromiseRejectedResult).reason)).toMatch(/out of (range|bounds)|indices/i);
+      expect(good).toMatchObject({ status: 'fulfilled' });
+      expect(Math.abs((good as PromiseFulfilledResult<number[]>).value[0] - llama.cases[0].logit)).toBeLessThan(1e-5);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects a run after close instead of waiting forever', async () => {
     const pool = await SessionPool.open({ modelFile: layout.modelFile, device: 'cpu', threads: 1 }, 1);
     const [score] = await pool.run(rows.slice(0, 1), 1);
