@@ -1,5 +1,5 @@
 // Measures (a) the rmgauge onnx scorer end to end and (b) onnxruntime session.run alone on the
-// very batches (a) formed, with the same session settings, one batch at a time (the floor).
+// very batches (a) formed, in as many raw sessions with the same settings (the floor).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

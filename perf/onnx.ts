@@ -2,7 +2,7 @@
 // synthetic RewardBench-2-shaped workload, completions/s and tokens/s for
 //   (a) the rmgauge onnx scorer end to end (template, tokenizer, micro-batcher, padding, cache layer),
 //   (b) onnxruntime session.run alone on the very batches (a) formed, with the same session
-//       settings, one batch at a time, feeds built beforehand (the floor),
+//       settings and as many sessions (worker threads), feeds built beforehand (the floor),
 //   (c) the @huggingface/transformers text-classification pipeline on the same model and texts:
 //       one input per call (its default use), and lists of PEER_BATCH in workload order.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on

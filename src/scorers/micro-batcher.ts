@@ -24,7 +24,7 @@ export interface MicroBatcherOptions<T, R> {
   maxBatchSize?: number;
   /** How long to wait for more requests before forming a generation (default 0: the next macrotask). */
   maxWaitMs?: number;
-  /** Batches run at the same time (default 1: one inference engine using all cores). */
+  /** Batches run at the same time (default 1; the ONNX scorer runs one per session). */
   concurrency?: number;
   /** Called once per generation on all its inputs, before costs are read (tokenize, look up a cache). */
   prepare?: (inputs: T[]) => Array<Prepared<R>>;
