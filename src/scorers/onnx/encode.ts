@@ -8,6 +8,7 @@
 // Over-long sequences are truncated to maxLength; 'left' (the default) keeps the end, i.e. the
 // answer.
 import { Tokenizer } from '@huggingface/tokenizers';
+import { memoizeByteLevel } from './byte-level-memo.js';
 import { Template } from '@huggingface/jinja';
 import { UserError } from '../../errors.js';
 import type { Message, ScoreRequest } from '../../types.js';
@@ -55,6 +56,8 @@ export class ConversationEncoder {
   readonly bosId: number | undefined;
   readonly eosId: number | undefined;
   private readonly specialStrings: Record<string, string>;
+  /** Whether the byte-level pre-tokenizer step is memoized (see byte-level-memo.ts). */
+  readonly byteLevelMemo: boolean;
 
   constructor(private readonly setup: EncoderSetup) {
     if (!(setup.maxLength >= 8)) throw new UserError(`--max-length must be at least 8, got ${setup.maxLength}`);
@@ -63,6 +66,7 @@ export class ConversationEncoder {
     } catch (err) {
       throw new UserError(`tokenizer.json could not be loaded: ${(err as Error).message}`);
     }
+    this.byteLevelMemo = memoizeByteLevel(this.tokenizer);
     const added = new Map<string, number>();
     for (const [id, tok] of this.tokenizer.get_added_tokens_decoder()) added.set(tok.content, id);
     const unk = tokenText(setup.tokenizerConfig.unk_token);
