@@ -8,6 +8,7 @@ import { createOnnxScorer } from '../src/scorers/onnx/index.js';
 import { ConversationEncoder, type Encoded } from '../src/scorers/onnx/encode.js';
 import { readLayout } from '../src/scorers/onnx/layout.js';
 import type { Device } from '../src/scorers/onnx/session.js';
+import type { FloorMessage } from './onnx-floor-worker.js';
 import type { Scorer } from '../src/types.js';
 import { fitWorkload, requestsOf, syntheticWorkload, type WorkloadItem } from './onnx-workload.js';
 
@@ -93,7 +94,9 @@ export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: num
     const lengths = batches.flat().map((x) => x.ids.length);
     const a = { seconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
 
-    const b = { ...a, seconds: await floorSeconds(bench, batches, details) };
+    const floor = await Floor.open(bench, details, batches[0].slice(0, 1));
+    const b = { ...a, seconds: await floor.seconds(batches) };
+    await floor.close();
     if (!best) best = { a, b, batches, scores, details, stats };
     else {
       if (a.seconds < best.a.seconds) best.a = a;
@@ -104,37 +107,110 @@ export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: num
   return best;
 }
 
+export interface InterleavedResult extends ABResult {
+  /** Seconds of each other contender, summed over the slices. */
+  others: number[];
+}
+
+/**
+ * (a), (b) and other contenders on the same slices of the workload, slice after slice: (a) on the
+ * slice, (b) on the batches (a) just formed, then each contender on the same items. Slow and fast
+ * spells of a shared machine then fall on all of them alike; times are summed over the slices.
+ */
+export async function measureInterleaved(
+  bench: Bench,
+  items: WorkloadItem[],
+  slices: number,
+  contenders: Array<(slice: WorkloadItem[]) => Promise<void>>,
+): Promise<InterleavedResult> {
+  const batches: Encoded[][] = [];
+  const scorer = await bench.scorerFor((rows) => batches.push(rows));
+  await scorer.score!(requestsOf(syntheticWorkload(4, 1.2, 99)[0])); // warm-up, not timed
+  batches.length = 0;
+  const floor = await Floor.open(bench, scorer.info.details!, requestsOf(syntheticWorkload(1, 1.2, 99)[0]).map((r) => bench.encoder.encode(r)));
+  const scores: number[][] = [];
+  let aSeconds = 0;
+  let bSeconds = 0;
+  const others = contenders.map(() => 0);
+  const size = Math.ceil(items.length / Math.max(1, slices));
+  for (let start = 0; start < items.length; start += size) {
+    const part = items.slice(start, start + size);
+    const first = batches.length;
+    let t = performance.now();
+    await inFlight(
+      part.map((it, i) => [it, start + i] as const),
+      CONCURRENCY,
+      async ([it, i]) => {
+        scores[i] = await scorer.score!(requestsOf(it));
+      },
+    );
+    aSeconds += (performance.now() - t) / 1000;
+    bSeconds += await floor.seconds(batches.slice(first));
+    for (const [k, run] of contenders.entries()) {
+      t = performance.now();
+      await run(part);
+      others[k] += (performance.now() - t) / 1000;
+    }
+  }
+  const details = scorer.info.details!;
+  const stats = scorer.stats!();
+  await scorer.close!();
+  await floor.close();
+  const lengths = batches.flat().map((x) => x.ids.length);
+  const a = { seconds: aSeconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
+  return { a, b: { ...a, seconds: bSeconds }, batches, scores, details, stats, others };
+}
+
 /**
  * (b): raw session.run on the very batches (a) formed, in as many sessions (worker threads) with
- * as many intra-op threads as the scorer used, input tensors built beforehand.
+ * as many intra-op threads as the scorer used, input tensors built before the clock starts.
  */
-async function floorSeconds(bench: Bench, batches: Encoded[][], details: Record<string, unknown>): Promise<number> {
-  const layout = readLayout(bench.dir, process.cwd());
-  const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number };
-  const pad = (details.padTokenId as number | null) ?? 0;
-  const counter = new SharedArrayBuffer(4);
-  const workers = await Promise.all(
-    Array.from({ length: details.sessions as number }, () => {
-      const w = new Worker(new URL('./onnx-floor-worker.mjs', import.meta.url), { workerData: { setup, batches, pad, counter } });
-      return new Promise<Worker>((resolve, reject) => {
-        w.once('error', reject);
-        w.once('message', () => resolve(w));
-      });
-    }),
-  );
-  const t = performance.now();
-  const ran = await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise<number>((resolve, reject) => {
-          w.once('error', reject);
-          w.once('message', resolve);
-          w.postMessage('go');
-        }),
-    ),
-  );
-  const seconds = (performance.now() - t) / 1000;
-  await Promise.all(workers.map((w) => w.terminate()));
-  if (ran.reduce((x, y) => x + y, 0) !== batches.length) throw new Error('the floor did not run every batch');
-  return seconds;
+export class Floor {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly counter: Int32Array,
+  ) {}
+
+  static async open(bench: Bench, details: Record<string, unknown>, warmup: Encoded[]): Promise<Floor> {
+    const layout = readLayout(bench.dir, process.cwd());
+    const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number };
+    const pad = (details.padTokenId as number | null) ?? 0;
+    const counter = new SharedArrayBuffer(4);
+    const workers = await Promise.all(
+      Array.from({ length: details.sessions as number }, () => {
+        const w = new Worker(new URL('./onnx-floor-worker.mjs', import.meta.url), { workerData: { setup, warmup, pad, counter } });
+        return reply<Worker>(w, () => w);
+      }),
+    );
+    return new Floor(workers, new Int32Array(counter));
+  }
+
+  /** Seconds to run these batches, spread over the sessions. */
+  async seconds(batches: Encoded[][]): Promise<number> {
+    await Promise.all(this.workers.map((w) => reply(w, () => undefined, { type: 'load', batches } satisfies FloorMessage)));
+    Atomics.store(this.counter, 0, 0);
+    const t = performance.now();
+    const ran = await Promise.all(this.workers.map((w) => reply(w, (n) => n as number, { type: 'go' } satisfies FloorMessage)));
+    const seconds = (performance.now() - t) / 1000;
+    if (ran.reduce((x, y) => x + y, 0) !== batches.length) throw new Error('the floor did not run every batch');
+    return seconds;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.postMessage({ type: 'close' } satisfies FloorMessage);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Posts `message` (if any) and resolves with the worker's next message, mapped. */
+function reply<T>(w: Worker, map: (msg: unknown) => T, message?: FloorMessage): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    w.once('error', onError);
+    w.once('message', (msg) => {
+      w.off('error', onError);
+      resolve(map(msg));
+    });
+    if (message) w.postMessage(message);
+  });
 }

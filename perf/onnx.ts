@@ -5,47 +5,54 @@
 //       settings and as many sessions (worker threads), feeds built beforehand (the floor),
 //   (c) the @huggingface/transformers text-classification pipeline on the same model and texts:
 //       one input per call (its default use), and lists of PEER_BATCH in workload order.
+// All four run on the same slices of the workload in turn, so a shared machine's slow and fast
+// spells fall on all of them alike.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on
-// small-qwen2-rm), RMGAUGE_PERF_MODELS (comma list of model dirs), RMGAUGE_PERF_ROUNDS (a/b
-// repetitions, best kept; default 3 below 1000 completions, else 1).
+// small-qwen2-rm), RMGAUGE_PERF_MODELS (comma list of model dirs), RMGAUGE_PERF_SLICES (default 4).
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastUserTurn } from '../src/scorers/onnx/encode.js';
-import { quantiles } from './onnx-workload.js';
-import { fmt, measureAB, openBench, workloadFor, type Figures } from './onnx-ab.js';
+import { quantiles, type WorkloadItem } from './onnx-workload.js';
+import { fmt, measureInterleaved, openBench, workloadFor, type Figures } from './onnx-ab.js';
 import { openPeer } from './onnx-peer.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const PEER_BATCH = 8;
 
 export async function benchModel(dir: string, n: number): Promise<void> {
-  // Short workloads are noisy: best of 3. Long ones average the noise out themselves.
-  const rounds = Number(process.env.RMGAUGE_PERF_ROUNDS ?? (n < 1000 ? 3 : 1));
+  const slices = Number(process.env.RMGAUGE_PERF_SLICES ?? 4);
   const bench = await openBench(dir, 'cpu');
   const items = workloadFor(bench, n);
-  const { a, b, batches, scores, details: d, stats } = await measureAB(bench, items, rounds);
 
   // (c) transformers.js on the same texts (chat template rendered for it, as a user would).
   const pairMode = bench.pairMode;
-  const texts = items.flatMap((it) =>
-    it.completions.map((c) => (pairMode ? { text: lastUserTurn(it.prompt), pair: c } : { text: bench.encoder.render(it.prompt, c), pair: undefined })),
+  const textsOf = new Map(
+    items.map((it) => [
+      it,
+      it.completions.map((c) => (pairMode ? { text: lastUserTurn(it.prompt), pair: c } : { text: bench.encoder.render(it.prompt, c), pair: undefined })),
+    ]),
   );
+  const texts = items.flatMap((it) => textsOf.get(it)!);
   const peer = await openPeer(dir);
   await peer.one(texts[0].text, texts[0].pair);
-  let t = performance.now();
-  for (const x of texts) await peer.one(x.text, x.pair);
-  const c1: Figures = { ...a, seconds: (performance.now() - t) / 1000 };
-  t = performance.now();
-  for (let i = 0; i < texts.length; i += PEER_BATCH) {
-    const chunk = texts.slice(i, i + PEER_BATCH);
-    await peer.many(
-      chunk.map((x) => x.text),
-      pairMode ? chunk.map((x) => x.pair!) : undefined,
-    );
-  }
-  const c2: Figures = { ...a, seconds: (performance.now() - t) / 1000 };
+  const onePerCall = async (part: WorkloadItem[]) => {
+    for (const x of part.flatMap((it) => textsOf.get(it)!)) await peer.one(x.text, x.pair);
+  };
+  const listsOf = async (part: WorkloadItem[]) => {
+    const xs = part.flatMap((it) => textsOf.get(it)!);
+    for (let i = 0; i < xs.length; i += PEER_BATCH) {
+      const chunk = xs.slice(i, i + PEER_BATCH);
+      await peer.many(
+        chunk.map((x) => x.text),
+        pairMode ? chunk.map((x) => x.pair!) : undefined,
+      );
+    }
+  };
+  const { a, b, batches, scores, details: d, stats, others } = await measureInterleaved(bench, items, slices, [onePerCall, listsOf]);
+  const c1: Figures = { ...a, seconds: others[0] };
+  const c2: Figures = { ...a, seconds: others[1] };
   const check = texts.slice(0, 8);
   const peerLogits = await peer.logits(
     check.map((x) => x.text),
@@ -62,7 +69,8 @@ export async function benchModel(dir: string, n: number): Promise<void> {
   );
   console.log(
     `rmgauge: device ${d.device}, ${d.sessions} sessions of ${d.threads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
-      `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; best of ${rounds} for (a) and (b)`,
+      `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; ` +
+      `measured interleaved over ${slices} slices of the workload (a, b, c1, c2 on each slice in turn)`,
   );
   console.log(`(a)  rmgauge end to end                 ${fmt(a)}`);
   console.log(`(b)  session.run alone, same batches    ${fmt(b)}`);
