@@ -61,53 +61,13 @@ export function workloadFor(bench: Bench, n: number): WorkloadItem[] {
   return items;
 }
 
-export interface ABResult {
+export interface InterleavedResult {
   a: Figures;
   b: Figures;
   batches: Encoded[][];
   scores: number[][];
   details: Record<string, unknown>;
   stats: Record<string, unknown>;
-}
-
-/** (a) then (b), `rounds` times; the best time of each is kept. */
-export async function measureAB(bench: Bench, items: WorkloadItem[], rounds: number): Promise<ABResult> {
-  let best: ABResult | undefined;
-  for (let r = 0; r < rounds; r++) {
-    const batches: Encoded[][] = [];
-    const scorer = await bench.scorerFor((rows) => batches.push(rows));
-    await scorer.score!(requestsOf(syntheticWorkload(4, 1.2, 99)[0])); // warm-up, not timed
-    batches.length = 0;
-    const scores: number[][] = [];
-    let t = performance.now();
-    await inFlight(
-      items.map((it, i) => [it, i] as const),
-      CONCURRENCY,
-      async ([it, i]) => {
-        scores[i] = await scorer.score!(requestsOf(it));
-      },
-    );
-    const seconds = (performance.now() - t) / 1000;
-    const details = scorer.info.details!;
-    const stats = scorer.stats!();
-    await scorer.close!();
-    const lengths = batches.flat().map((x) => x.ids.length);
-    const a = { seconds, completions: lengths.length, tokens: lengths.reduce((x, y) => x + y, 0) };
-
-    const floor = await Floor.open(bench, details, batches[0].slice(0, 1));
-    const b = { ...a, seconds: await floor.seconds(batches) };
-    await floor.close();
-    if (!best) best = { a, b, batches, scores, details, stats };
-    else {
-      if (a.seconds < best.a.seconds) best.a = a;
-      if (b.seconds < best.b.seconds) best.b = b;
-    }
-  }
-  if (!best) throw new Error('no rounds');
-  return best;
-}
-
-export interface InterleavedResult extends ABResult {
   /** Seconds of each other contender, summed over the slices. */
   others: number[];
 }
@@ -125,9 +85,10 @@ export async function measureInterleaved(
 ): Promise<InterleavedResult> {
   const batches: Encoded[][] = [];
   const scorer = await bench.scorerFor((rows) => batches.push(rows));
-  await scorer.score!(requestsOf(syntheticWorkload(4, 1.2, 99)[0])); // warm-up, not timed
+  const warmup = requestsOf(syntheticWorkload(4, 1.2, 99)[0]); // not timed
+  await scorer.score!(warmup);
   batches.length = 0;
-  const floor = await Floor.open(bench, scorer.info.details!, requestsOf(syntheticWorkload(1, 1.2, 99)[0]).map((r) => bench.encoder.encode(r)));
+  const floor = await Floor.open(bench, scorer.info.details!, [bench.encoder.encode(warmup[0])]);
   const scores: number[][] = [];
   let aSeconds = 0;
   let bSeconds = 0;

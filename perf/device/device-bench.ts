@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
 import { deviceHint, providerAvailable, type Device } from '../../src/scorers/onnx/session.js';
 import { lastUserTurn, type ConversationEncoder } from '../../src/scorers/onnx/encode.js';
-import { fmt, measureAB, openBench, workloadFor } from '../onnx-ab.js';
+import { fmt, measureInterleaved, openBench, workloadFor } from '../onnx-ab.js';
 import { openPeer } from '../onnx-peer.js';
 import { quantiles, type WorkloadItem } from '../onnx-workload.js';
 
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       console.log(`load + parity ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const bench = await openBench(dir, device);
       const items = workloadFor(bench, n);
-      const r = await measureAB(bench, items, 1);
+      const r = await measureInterleaved(bench, items, 1, []);
       const q = quantiles(r.batches.flat().map((x) => x.ids.length));
       console.log(
         `${r.a.completions} completions, ${r.a.tokens} tokens (median ${q.median}, max ${q.max}); ` +
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       console.log(`(b)  session.run alone, same batches       ${fmt(r.b)}`);
       let one = r;
       if (r.details.sessions !== 1) {
-        one = await measureAB(await openBench(dir, device, undefined, undefined, 1), items, 1);
+        one = await measureInterleaved(await openBench(dir, device, undefined, undefined, 1), items, 1, []);
         console.log(`(a1) rmgauge, 1 session of ${String(one.details.threads).padEnd(2)} threads      ${fmt(one.a)}`);
       }
       const c1 = await pipelineSeconds(device, items, bench.pairMode, bench.encoder);

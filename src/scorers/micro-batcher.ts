@@ -44,7 +44,6 @@ interface Pending<T, R> {
   cost: number;
   index: number;
   caller: Caller<R>;
-  prepared?: boolean;
   /** Identical inputs of the same generation, resolved with this one's result. */
   followers?: Array<Pending<T, R>>;
 }
@@ -139,12 +138,7 @@ export class MicroBatcher<T, R> {
   private nextGeneration(): void {
     let generation = this.pending.filter((p) => !p.caller.failed);
     this.pending = [];
-    const unprepared = generation.filter((p) => !p.prepared);
-    if (unprepared.length > 0) {
-      const answered = new Set(unprepared);
-      for (const p of this.prepareAll(unprepared)) answered.delete(p);
-      generation = generation.filter((p) => !answered.has(p));
-    }
+    if (!this.opts.prepareOnSubmit) generation = this.prepareAll(generation);
     if (this.opts.dedupeKey) {
       const first = new Map<string, Pending<T, R>>();
       generation = generation.filter((p) => {
@@ -174,7 +168,6 @@ export class MicroBatcher<T, R> {
 
   /** Runs `prepare` on entries; settles those it answers, returns the ones left to compute. */
   private prepareAll(entries: Array<Pending<T, R>>): Array<Pending<T, R>> {
-    for (const p of entries) p.prepared = true;
     if (!this.opts.prepare) return entries;
     let prepared: Array<Prepared<R>>;
     try {

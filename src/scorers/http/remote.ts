@@ -8,6 +8,7 @@ import { UserError } from '../../errors.js';
 import { HttpEndpoint, reportedCounters } from '../../transport/index.js';
 import type { Scorer, ScoreContext, ScoreRequest } from '../../types.js';
 import type { ScorerOptions } from '../types.js';
+import { endpointOptions } from '../endpoint-options.js';
 import { loadRenderer, type Renderer } from './render.js';
 
 export type ServerKind = ServerConfig['kind'];
@@ -69,15 +70,7 @@ const CACHE_NS = 'reward-v1';
 
 export function createRemoteScorer(kind: ServerKind, spec: string, server: ResolvedServer, backend: Backend, opts: ScorerOptions): Scorer {
   const cfg = server.config;
-  const endpoint = new HttpEndpoint({
-    baseUrl: cfg.base_url,
-    concurrency: cfg.concurrency ?? opts.concurrency ?? 8,
-    timeoutMs: opts.timeoutMs ?? cfg.timeout_ms ?? 120_000,
-    maxRetries: cfg.max_retries ?? 4,
-    baseDelayMs: cfg.retry_base_ms,
-    budgetS: opts.budgetS ?? cfg.budget_s,
-    headers: server.apiKey ? { authorization: `Bearer ${server.apiKey}` } : {},
-  });
+  const endpoint = new HttpEndpoint(endpointOptions(cfg, server.apiKey, opts));
   const cache = opts.noCache ? undefined : new KvStore<number>(join(opts.cacheDir, 'responses.sqlite'));
   const url = endpoint.url(backend.path).href;
   const identity = { kind, url, model: cfg.model ?? null, renderer: server.renderer.hash, label_index: cfg.label_index ?? 0 };

@@ -3,6 +3,7 @@
 import { sha256Hex } from '../../cache/kv-store.js';
 import type { JudgeRequest, JudgeVerdict, Scorer, ScoreContext } from '../../types.js';
 import type { ScorerOptions } from '../types.js';
+import { endpointOptions } from '../endpoint-options.js';
 import { reportedCounters } from '../../transport/index.js';
 import { JudgeClient } from './client.js';
 import { choiceProbability, yesProbability } from './logprobs.js';
@@ -71,15 +72,7 @@ export async function createJudgeScorer(ref: string, spec: string, opts: ScorerO
     params.top_logprobs = cfg.top_logprobs ?? 5;
   }
   const client = new JudgeClient({
-    endpoint: {
-      baseUrl: cfg.base_url,
-      concurrency: cfg.concurrency ?? opts.concurrency ?? 8,
-      timeoutMs: opts.timeoutMs ?? cfg.timeout_ms ?? 120_000,
-      maxRetries: cfg.max_retries ?? 4,
-      baseDelayMs: cfg.retry_base_ms,
-      budgetS: opts.budgetS ?? cfg.budget_s,
-      headers: judge.apiKey ? { authorization: `Bearer ${judge.apiKey}` } : {},
-    },
+    endpoint: endpointOptions(cfg, judge.apiKey, opts),
     model: cfg.model,
     params,
     cacheDir: opts.cacheDir,
