@@ -18,6 +18,8 @@ export interface ScorerOptions {
   sessions?: number;
   /** Cache the optimised ONNX graph under cacheDir (faster loads of large models). */
   graphCache?: boolean;
+  /** Run the graph as exported, softmax NaN guards included (see onnx/nan-guard.ts). */
+  keepNanGuards?: boolean;
   // Judges and remote servers
   configFile?: string;
   judgeKeyEnv?: string;

@@ -77,10 +77,11 @@ describe('SessionPool', () => {
   const enc = new ConversationEncoder({ ...layout, pairMode: false, maxLength: 2048, truncationSide: 'left' });
   const rows = llama.cases.map((c) => enc.encode(toRequest(c.messages)));
 
-  it('queues more concurrent batches than it has sessions and answers each with its own rows', async () => {
-    const pool = await SessionPool.open({ modelFile: layout.modelFile, device: 'cpu', threads: 1 }, 2);
+  it.each([1, 2])('queues more concurrent batches than it has sessions (%i per session) and answers each with its own rows', async (depth) => {
+    const pool = await SessionPool.open({ modelFile: layout.modelFile, device: 'cpu', threads: 1 }, 2, depth);
     try {
       expect(pool.size).toBe(2);
+      expect(pool.depth).toBe(depth);
       const batches = [rows.slice(0, 3), rows.slice(3, 4), rows.slice(4), rows.slice(1, 2), rows.slice(0, 1)];
       const results = await Promise.all(batches.map((b) => pool.run(b, 1)));
       batches.forEach((b, i) => {

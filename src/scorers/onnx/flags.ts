@@ -12,6 +12,7 @@ export const onnxFlagSpecs = {
   threads: { type: 'string' },
   sessions: { type: 'string' },
   'graph-cache': { type: 'boolean' },
+  'keep-nan-guards': { type: 'boolean' },
 } as const;
 
 export const ONNX_FLAGS_HELP = `ONNX reward models (onnx:<dir>):
@@ -26,6 +27,9 @@ export const ONNX_FLAGS_HELP = `ONNX reward models (onnx:<dir>):
                              models up to 512 MiB, else 1; on GPUs 1)
   --threads <n>              intra-op threads per session (default: cores / sessions)
   --graph-cache              keep the optimised graph in the cache directory
+  --keep-nan-guards          run the graph exactly as exported; by default the softmax NaN
+                             guards of torch.onnx attention are removed from single-file
+                             models up to 512 MiB (same scores, faster; see docs/onnx.md)
 `;
 
 function positiveInt(flag: string, v: string | undefined): number | undefined {
@@ -55,6 +59,7 @@ export function onnxFlagValues(values: Record<string, string | boolean | undefin
   out.sessions = positiveInt('sessions', values.sessions as string | undefined);
   if (typeof values.variant === 'string') out.variant = values.variant;
   if (values['graph-cache']) out.graphCache = true;
+  if (values['keep-nan-guards']) out.keepNanGuards = true;
   for (const k of Object.keys(out) as Array<keyof ScorerOptions>) if (out[k] === undefined) delete out[k];
   return out;
 }

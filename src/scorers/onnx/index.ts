@@ -14,7 +14,8 @@ import { MicroBatcher, type Prepared } from '../micro-batcher.js';
 import { ConversationEncoder, type Encoded } from './encode.js';
 import { readLayout } from './layout.js';
 import type { Device } from './session.js';
-import { SessionPool, defaultSessions } from './session-pool.js';
+import { SessionPool, defaultSessions, PARALLEL_SESSIONS_MAX_WEIGHTS } from './session-pool.js';
+import { attentionMayMaskWholeRows } from './nan-guard.js';
 import { ScoreCache, fingerprintFiles } from './score-cache.js';
 import { checkBatchParity } from './parity-check.js';
 
@@ -66,12 +67,23 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   const threads = opts.threads ?? Math.max(1, Math.floor(cores / sessions));
   const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
   const fingerprint = await fingerprintFiles(files, cache);
+  // Worth it for small models, where attention's element-wise work is a large share (nan-guard.ts);
+  // the rewrite reads the whole graph into memory, and cannot follow external data.
+  const elideNanGuards =
+    !opts.keepNanGuards &&
+    layout.dataFiles.length === 0 &&
+    statSync(layout.modelFile).size <= PARALLEL_SESSIONS_MAX_WEIGHTS &&
+    !attentionMayMaskWholeRows(layout.config, maxLength);
   const optimizedGraphFile = opts.graphCache
-    ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}.onnx`)
+    ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}${elideNanGuards ? '-ng' : ''}.onnx`)
     : undefined;
+  // Tokenize as requests arrive, while the sessions run, unless one CPU session's intra-op threads
+  // spin on the cores (tokenizing then stalled them: 1.9-2.5x slower on 2 cores). Then each session
+  // is also handed its next batch while it runs one.
+  const prepareOnSubmit = device !== 'cpu' || threads === 1;
   let pool: SessionPool;
   try {
-    pool = await SessionPool.open({ modelFile: layout.modelFile, device, threads, optimizedGraphFile }, sessions);
+    pool = await SessionPool.open({ modelFile: layout.modelFile, device, threads, optimizedGraphFile, elideNanGuards }, sessions, prepareOnSubmit ? 2 : 1);
   } catch (err) {
     cache?.close();
     throw err;
@@ -156,11 +168,10 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
     cost: (r) => r.enc!.ids.length,
     maxBatchTokens,
     maxBatchSize,
-    // One batch per session at a time: each session runs in its own worker thread.
-    concurrency: pool.size,
-    // Tokenize as requests arrive, while the sessions run, unless one CPU session's intra-op
-    // threads spin on the cores (tokenizing then stalled them: 1.9-2.5x slower on 2 cores).
-    prepareOnSubmit: device !== 'cpu' || threads === 1,
+    // Each session runs in its own worker thread, with a batch queued behind the running one
+    // when batches are prepared on submit.
+    concurrency: pool.size * pool.depth,
+    prepareOnSubmit,
     runBatch: async (rows) => {
       const encs = rows.map((r) => r.enc!);
       hooks.onBatch?.(encs);
@@ -195,6 +206,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         truncationSide,
         maxBatchTokens,
         padTokenId: padId ?? null,
+        nanGuardsElided: pool.nanGuardsElided,
         inputs: graph.names,
         onnxruntime: ort.env.versions?.node ?? null,
         warnings,
@@ -220,6 +232,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
         paddedTokens: b.paddedCost,
         // Named *Ratio so that run.json's counter merge (resume) does not add it up.
         paddingRatio: b.realCost > 0 ? Number((b.paddedCost / b.realCost - 1).toFixed(4)) : 0,
+        guardedBatches: pool.guardedBatches,
       };
     },
     async close() {

@@ -16,9 +16,10 @@ export interface WireError {
 export type RunRequest = { type: 'run'; id: number; rows: Encoded[]; pad: number };
 
 export type WorkerReply =
-  | { type: 'ready'; graph: GraphInputs }
+  | { type: 'ready'; graph: GraphInputs; nanGuardsElided: number }
   | { type: 'failed'; error: WireError }
-  | { type: 'scores'; id: number; scores: number[] }
+  /** guarded: the batch ran on the graph as exported, its NaN guards kept. */
+  | { type: 'scores'; id: number; scores: number[]; guarded: boolean }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'closed' };
 
@@ -41,6 +42,8 @@ function revive(e: WireError): Error {
 
 class SessionWorker {
   private pending = new Map<number, { resolve: (s: number[]) => void; reject: (e: unknown) => void }>();
+  /** Batches that ran on the graph as exported although its NaN guards were elided. */
+  guardedBatches = 0;
   private nextId = 0;
   private stopped: Error | undefined;
   private closing = false;
@@ -48,6 +51,7 @@ class SessionWorker {
   private constructor(
     private readonly worker: Worker,
     readonly graph: GraphInputs,
+    readonly nanGuardsElided: number,
   ) {
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type !== 'scores' && msg.type !== 'error') return;
@@ -55,7 +59,10 @@ class SessionWorker {
       if (!p) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) worker.unref();
-      if (msg.type === 'scores') p.resolve(msg.scores);
+      if (msg.type === 'scores') {
+        if (msg.guarded) this.guardedBatches++;
+        p.resolve(msg.scores);
+      }
       else p.reject(revive(msg.error));
     });
     const fail = (err: Error) => {
@@ -82,7 +89,7 @@ class SessionWorker {
       worker.once('message', (msg: WorkerReply) => {
         worker.off('exit', onExit);
         worker.off('error', onError);
-        if (msg.type === 'ready') resolve(new SessionWorker(worker, msg.graph));
+        if (msg.type === 'ready') resolve(new SessionWorker(worker, msg.graph, msg.nanGuardsElided));
         else {
           void worker.terminate();
           reject(msg.type === 'failed' ? revive(msg.error) : new Error(`unexpected first message from the onnxruntime worker: ${msg.type}`));
@@ -124,15 +131,21 @@ export class SessionPool {
   private idle: SessionWorker[];
   private waiting: Array<(w: SessionWorker) => void> = [];
 
-  private constructor(private readonly workers: SessionWorker[]) {
-    this.idle = [...workers];
+  private constructor(
+    private readonly workers: SessionWorker[],
+    readonly depth: number,
+  ) {
+    // A session's worker takes up to `depth` batches: with 2, the next batch is already there
+    // when one ends, instead of a round trip through a main thread that may be busy tokenizing.
+    this.idle = Array.from({ length: depth }, () => workers).flat();
   }
 
   /**
-   * Starts `sessions` workers. The first loads alone (it writes the optimised-graph cache, when
-   * asked, and reports a bad model once); the others then load side by side.
+   * Starts `sessions` workers, each taking up to `depth` batches at a time. The first loads alone
+   * (it writes the optimised-graph cache, when asked, and reports a bad model once); the others
+   * then load side by side.
    */
-  static async open(setup: SessionSetup, sessions: number): Promise<SessionPool> {
+  static async open(setup: SessionSetup, sessions: number, depth = 1): Promise<SessionPool> {
     const first = await SessionWorker.start(setup);
     const rest = await Promise.allSettled(Array.from({ length: sessions - 1 }, () => SessionWorker.start(setup)));
     const started = [first, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
@@ -141,7 +154,7 @@ export class SessionPool {
       await Promise.all(started.map((w) => w.close()));
       throw failed.reason;
     }
-    return new SessionPool(started);
+    return new SessionPool(started, depth);
   }
 
   get size(): number {
@@ -152,7 +165,17 @@ export class SessionPool {
     return this.workers[0].graph;
   }
 
-  /** Runs one batch on the next free session; returns the first logit of every row. */
+  /** Softmax NaN guards removed from the graph the sessions run (see nan-guard.ts). */
+  get nanGuardsElided(): number {
+    return this.workers[0].nanGuardsElided;
+  }
+
+  /** Batches rerun or run on the graph as exported because the guard-free one could not be trusted with them. */
+  get guardedBatches(): number {
+    return this.workers.reduce((n, w) => n + w.guardedBatches, 0);
+  }
+
+  /** Runs one batch on the next session with room; returns the first logit of every row. */
   async run(rows: Encoded[], pad: number): Promise<number[]> {
     const worker = this.idle.pop() ?? (await new Promise<SessionWorker>((resolve) => this.waiting.push(resolve)));
     try {

@@ -2,8 +2,10 @@
 // session.run synchronously on the calling thread, so sessions in separate threads are the only way
 // to run batches side by side.
 import { parentPort, workerData } from 'node:worker_threads';
+import type * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
-import { buildFeeds, createSession, inspectGraph, runFeeds, type SessionSetup } from './session.js';
+import type { Encoded } from './encode.js';
+import { buildFeeds, createSession, finiteScores, inspectGraph, openSession, runFeeds, runLogits, type SessionSetup } from './session.js';
 import type { RunRequest, WorkerReply, WireError } from './session-pool.js';
 
 function wire(err: unknown): WireError {
@@ -13,27 +15,43 @@ function wire(err: unknown): WireError {
 async function main(): Promise<void> {
   const port = parentPort!;
   const setup = workerData as SessionSetup;
-  let session: Awaited<ReturnType<typeof createSession>>;
+  let session: ort.InferenceSession;
+  let nanGuardsElided: number;
   let graph: ReturnType<typeof inspectGraph>;
   try {
-    session = await createSession(setup);
+    ({ session, nanGuardsElided } = await openSession(setup));
     graph = inspectGraph(session, setup.modelFile);
   } catch (err) {
     port.postMessage({ type: 'failed', error: wire(err) } satisfies WorkerReply);
     return;
   }
+  // The graph as exported, for the batches the guard-free one must not run (see nan-guard.ts);
+  // loaded on first need.
+  let asExported: Promise<ort.InferenceSession> | undefined;
+  const guarded = () => (asExported ??= createSession({ ...setup, elideNanGuards: false, optimizedGraphFile: undefined }));
+
+  const score = async (rows: Encoded[], pad: number): Promise<{ scores: number[]; guarded: boolean }> => {
+    if (!nanGuardsElided) return { scores: await runFeeds(session, graph, buildFeeds(rows, graph, pad)), guarded: false };
+    if (!rows.some((r) => r.maskedPrefix > 0)) {
+      const scores = await runLogits(session, graph, buildFeeds(rows, graph, pad));
+      if (scores.every(Number.isFinite)) return { scores, guarded: false };
+    }
+    return { scores: finiteScores(await runLogits(await guarded(), graph, buildFeeds(rows, graph, pad))), guarded: true };
+  };
+
   // One message at a time, in order: a close never overtakes a run.
   let queue = Promise.resolve();
   const handle = async (msg: RunRequest | { type: 'close' }): Promise<void> => {
     if (msg.type === 'close') {
       await session.release();
+      if (asExported) await (await asExported).release();
       port.postMessage({ type: 'closed' } satisfies WorkerReply);
       port.close();
       return;
     }
     try {
-      const scores = await runFeeds(session, graph, buildFeeds(msg.rows, graph, msg.pad));
-      port.postMessage({ type: 'scores', id: msg.id, scores } satisfies WorkerReply);
+      const { scores, guarded } = await score(msg.rows, msg.pad);
+      port.postMessage({ type: 'scores', id: msg.id, scores, guarded } satisfies WorkerReply);
     } catch (err) {
       port.postMessage({ type: 'error', id: msg.id, error: wire(err) } satisfies WorkerReply);
     }
@@ -41,7 +59,7 @@ async function main(): Promise<void> {
   port.on('message', (msg: RunRequest | { type: 'close' }) => {
     queue = queue.then(() => handle(msg));
   });
-  port.postMessage({ type: 'ready', graph } satisfies WorkerReply);
+  port.postMessage({ type: 'ready', graph, nanGuardsElided } satisfies WorkerReply);
 }
 
 void main();

@@ -1,13 +1,14 @@
 // The onnxruntime side: creating the session (threads, full graph optimisation, optional cache of
 // the optimised graph, execution provider), checking the graph's inputs and outputs, and running
 // one padded batch.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import type { Encoded } from './encode.js';
+import { elideSoftmaxNanGuards } from './nan-guard.js';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 
@@ -17,6 +18,14 @@ export interface SessionSetup {
   threads?: number;
   /** Save the optimised graph here on first load and load it from here afterwards. */
   optimizedGraphFile?: string;
+  /** Load the graph without its softmax NaN guards (see nan-guard.ts); only for single-file models. */
+  elideNanGuards?: boolean;
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  /** Softmax NaN guards removed from the graph this session runs (0 when not asked or none). */
+  nanGuardsElided: number;
 }
 
 const CUDA_HINT =
@@ -52,6 +61,10 @@ function providers(device: Device): ort.InferenceSession.ExecutionProviderConfig
 }
 
 export async function createSession(setup: SessionSetup): Promise<ort.InferenceSession> {
+  return (await openSession(setup)).session;
+}
+
+export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
   if (!providerAvailable(setup.device)) throw new UserError(`--device ${setup.device}: ${deviceHint(setup.device)}`);
   const base: ort.InferenceSession.SessionOptions = {
     executionProviders: providers(setup.device),
@@ -61,18 +74,40 @@ export async function createSession(setup: SessionSetup): Promise<ort.InferenceS
     executionMode: 'sequential',
     logSeverityLevel: 3,
   };
-  let file = setup.modelFile;
+  let source: string | Uint8Array = setup.modelFile;
+  let nanGuardsElided = 0;
   const options = { ...base };
   const cached = setup.optimizedGraphFile;
-  if (cached && existsSync(cached)) {
-    file = cached;
+  // The cached graph of an elided model says how many guards it lost in a sidecar file.
+  const sidecar = cached && `${cached}.json`;
+  if (cached && existsSync(cached) && (!setup.elideNanGuards || existsSync(sidecar!))) {
+    source = cached;
     options.graphOptimizationLevel = 'disabled';
-  } else if (cached) {
-    mkdirSync(dirname(cached), { recursive: true });
-    options.optimizedModelFilePath = cached;
+    if (setup.elideNanGuards) nanGuardsElided = Number((JSON.parse(readFileSync(sidecar!, 'utf8')) as { nanGuardsElided: number }).nanGuardsElided) || 0;
+  } else {
+    if (setup.elideNanGuards) {
+      // A file that does not parse is left to onnxruntime, whose error names the problem.
+      let rewritten: ReturnType<typeof elideSoftmaxNanGuards> | undefined;
+      try {
+        rewritten = elideSoftmaxNanGuards(readFileSync(setup.modelFile));
+      } catch {
+        rewritten = undefined;
+      }
+      if (rewritten?.guards) {
+        source = rewritten.model;
+        nanGuardsElided = rewritten.guards;
+      }
+    }
+    if (cached) {
+      mkdirSync(dirname(cached), { recursive: true });
+      options.optimizedModelFilePath = cached;
+    }
   }
   try {
-    return await ort.InferenceSession.create(file, options);
+    // Node's Buffer is a Uint8Array, but onnxruntime-node's type for a model buffer is the base class.
+    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options);
+    if (cached && setup.elideNanGuards && source !== cached) writeFileSync(sidecar!, JSON.stringify({ nanGuardsElided }));
+    return { session, nanGuardsElided };
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (setup.device !== 'cpu' && /provider|cuda|webgpu|dawn|vulkan|adapter/i.test(msg)) {
@@ -158,8 +193,8 @@ export function buildFeeds(rows: Encoded[], graph: GraphInputs, padId: number): 
   return { feeds, rows: n, cols };
 }
 
-/** Runs the graph on prepared feeds; returns the first logit of every row. */
-export async function runFeeds(session: ort.InferenceSession, graph: GraphInputs, t: BatchTensors): Promise<number[]> {
+/** Runs the graph on prepared feeds; returns the first logit of every row, NaN and infinities included. */
+export async function runLogits(session: ort.InferenceSession, graph: GraphInputs, t: BatchTensors): Promise<number[]> {
   const out = await session.run(t.feeds, [graph.output]);
   const logits = out[graph.output];
   const dims = logits.dims;
@@ -171,13 +206,23 @@ export async function runFeeds(session: ort.InferenceSession, graph: GraphInputs
   const scores: number[] = [];
   for (let i = 0; i < t.rows; i++) {
     const raw = data[i * width];
-    const v = logits.type === 'float16' && data instanceof Uint16Array ? halfToFloat(Number(raw)) : Number(raw);
-    if (!Number.isFinite(v)) throw new Error(`the model returned ${v} for a sequence (row ${i} of a batch of ${t.rows})`);
-    scores.push(v);
+    scores.push(logits.type === 'float16' && data instanceof Uint16Array ? halfToFloat(Number(raw)) : Number(raw));
   }
   for (const tensor of Object.values(t.feeds)) tensor.dispose();
   logits.dispose();
   return scores;
+}
+
+/** The scores, or an error naming the first row whose logit is not a finite number. */
+export function finiteScores(scores: number[]): number[] {
+  const bad = scores.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`the model returned ${scores[bad]} for a sequence (row ${bad} of a batch of ${scores.length})`);
+  return scores;
+}
+
+/** Runs the graph on prepared feeds; returns the first logit of every row, all finite. */
+export async function runFeeds(session: ort.InferenceSession, graph: GraphInputs, t: BatchTensors): Promise<number[]> {
+  return finiteScores(await runLogits(session, graph, t));
 }
 
 /** IEEE 754 half (as its 16 raw bits) to a number; for fp16 graphs on runtimes without Float16Array. */
