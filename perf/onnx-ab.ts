@@ -39,6 +39,8 @@ export interface Bench {
   cacheDir: string;
   pairMode: boolean;
   encoder: ConversationEncoder;
+  /** The scorer's run details at these settings (sessions, threads, batch budget, ...). */
+  details: Record<string, unknown>;
   scorerFor(onBatch: (rows: Encoded[]) => void): Promise<Scorer>;
 }
 
@@ -47,11 +49,12 @@ export async function openBench(dir: string, device: Device, threads?: number, m
   const scorerFor = (onBatch: (rows: Encoded[]) => void) =>
     createOnnxScorer(dir, `onnx:${dir}`, { cwd: process.cwd(), seed: 1, cacheDir, noCache: true, threads, sessions, device, maxBatchTokens }, { onBatch });
   const probe = await scorerFor(() => {});
-  const pairMode = probe.info.details!.encoding === 'text-pair';
+  const details = probe.info.details!;
+  const pairMode = details.encoding === 'text-pair';
   await probe.close!();
   const layout = readLayout(dir, process.cwd());
   const encoder = new ConversationEncoder({ ...layout, pairMode, maxLength: 2048, truncationSide: 'left' });
-  return { dir, device, threads, cacheDir, pairMode, encoder, scorerFor };
+  return { dir, device, threads, cacheDir, pairMode, encoder, details, scorerFor };
 }
 
 /** The workload, fitted to its token targets with this model's own tokenizer. */
@@ -134,7 +137,8 @@ export class Floor {
 
   static async open(bench: Bench, details: Record<string, unknown>, warmup: Encoded[]): Promise<Floor> {
     const layout = readLayout(bench.dir, process.cwd());
-    const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number };
+    // The graph the scorer runs: without its softmax NaN guards when it removed them.
+    const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number, elideNanGuards: Number(details.nanGuardsElided) > 0 };
     const pad = (details.padTokenId as number | null) ?? 0;
     const counter = new SharedArrayBuffer(4);
     const workers = await Promise.all(

@@ -9,7 +9,7 @@
 // spells fall on all of them alike.
 // Environment: RMGAUGE_PERF_N (completions on the tiny fixture), RMGAUGE_PERF_N_LARGE (on
 // small-qwen2-rm), RMGAUGE_PERF_MODELS (comma list of model dirs), RMGAUGE_PERF_SLICES (default 4).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,11 @@ import { lastUserTurn } from '../src/scorers/onnx/encode.js';
 import { quantiles, type WorkloadItem } from './onnx-workload.js';
 import { fmt, measureInterleaved, openBench, workloadFor, type Figures } from './onnx-ab.js';
 import { openPeer } from './onnx-peer.js';
+import { decoderFlops, openGemmPool, type GemmPool } from './gemm-ceiling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const PEER_BATCH = 8;
+const CEILING_SECONDS_PER_SLICE = 8;
 
 export async function benchModel(dir: string, n: number): Promise<void> {
   const slices = Number(process.env.RMGAUGE_PERF_SLICES ?? 4);
@@ -50,9 +52,21 @@ export async function benchModel(dir: string, n: number): Promise<void> {
       );
     }
   };
-  const { a, b, batches, scores, details: d, stats, others } = await measureInterleaved(bench, items, slices, [onePerCall, listsOf]);
+  // The fp32 GEMM ceiling, for decoders whose work per token can be counted, runs interleaved too.
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const gemm = decoderFlops(config, [1])
+    ? await openGemmPool({ hidden: Number(config.hidden_size), inner: Number(config.intermediate_size), sessions: Number(bench.details.sessions), threads: Number(bench.details.threads) })
+    : undefined;
+  const gemmRuns = gemm ? Math.max(2, Math.round(CEILING_SECONDS_PER_SLICE / ((await gemm.run(2)) / 2))) : 0;
+  let gemmSlices = 0;
+  const ceiling = async () => {
+    gemmSlices++;
+    await gemm?.run(gemmRuns);
+  };
+  const { a, b, batches, scores, details: d, stats, others } = await measureInterleaved(bench, items, slices, [onePerCall, listsOf, ceiling]);
   const c1: Figures = { ...a, seconds: others[0] };
   const c2: Figures = { ...a, seconds: others[1] };
+  await gemm?.close();
   const check = texts.slice(0, 8);
   const peerLogits = await peer.logits(
     check.map((x) => x.text),
@@ -69,7 +83,8 @@ export async function benchModel(dir: string, n: number): Promise<void> {
   );
   console.log(
     `rmgauge: device ${d.device}, ${d.sessions} sessions of ${d.threads} threads, max-batch-tokens ${d.maxBatchTokens}, ` +
-      `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%; ` +
+      `${batches.length} batches, padding overhead ${(Number(stats.paddingRatio) * 100).toFixed(1)}%, softmax NaN guards removed ${d.nanGuardsElided} ` +
+      `(batches run with them: ${stats.guardedBatches}); ` +
       `measured interleaved over ${slices} slices of the workload (a, b, c1, c2 on each slice in turn)`,
   );
   console.log(`(a)  rmgauge end to end                 ${fmt(a)}`);
@@ -81,6 +96,31 @@ export async function benchModel(dir: string, n: number): Promise<void> {
       `(target >= 2); a vs c2 ${(c2.seconds / a.seconds).toFixed(2)}x faster`,
   );
   console.log(`check: transformers.js logits vs rmgauge, first 8 inputs: max |diff| ${maxDiff.toExponential(2)}`);
+  if (gemm) {
+    const gflops = (gemm.flopsPerRun * gemmRuns * gemm.sessions * gemmSlices) / others[2] / 1e9;
+    printCompute(config, batches.flat().map((x) => x.ids.length), { a, b, c1 }, gemm, gflops);
+  }
+}
+
+/**
+ * The useful fp32 work per token and the rate each contender reached, against the best rate this
+ * machine's onnxruntime reaches on a dense GEMM of the model's MLP shape in the same session layout:
+ * what share of the hardware is left, and whether 2x the pipeline is possible at all.
+ */
+function printCompute(config: Record<string, unknown>, rowLengths: number[], figures: Record<'a' | 'b' | 'c1', Figures>, gemm: GemmPool, ceiling: number): void {
+  const flops = decoderFlops(config, rowLengths)!;
+  const tokens = rowLengths.reduce((s, n) => s + n, 0);
+  const total = flops.linear + flops.attention;
+  const rate = (f: Figures) => total / f.seconds / 1e9;
+  const pct = (x: number) => `${((100 * x) / ceiling).toFixed(0)}%`;
+  console.log(
+    `compute: ${(total / tokens / 1e6).toFixed(2)} MFLOP/token (linear layers ${(flops.linear / tokens / 1e6).toFixed(2)}, attention ${(flops.attention / tokens / 1e6).toFixed(2)}); ` +
+      `fp32 GEMM ceiling (interleaved), ${gemm.shape} in ${gemm.sessions} sessions of ${gemm.threads} threads: ${ceiling.toFixed(0)} GFLOP/s`,
+  );
+  console.log(
+    `         (a) ${rate(figures.a).toFixed(0)} GFLOP/s = ${pct(rate(figures.a))} of it, (b) ${rate(figures.b).toFixed(0)} = ${pct(rate(figures.b))}, ` +
+      `(c1) ${rate(figures.c1).toFixed(0)} = ${pct(rate(figures.c1))}; 2x (c1) would take ${(2 * rate(figures.c1)).toFixed(0)} GFLOP/s = ${pct(2 * rate(figures.c1))}`,
+  );
 }
 
 export async function runOnnxPerf(): Promise<void> {
