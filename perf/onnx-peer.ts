@@ -7,7 +7,7 @@
 // padding and pre/post-processing, which is what is being measured.
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export interface Peer {
   /** Scores one input per call (the pipeline's default use). */
@@ -19,7 +19,8 @@ export interface Peer {
   note: string;
 }
 
-export async function openPeer(modelDir: string, device: 'cpu' | 'cuda' | 'webgpu' = 'cpu'): Promise<Peer> {
+export async function openPeer(modelDirArg: string, device: 'cpu' | 'cuda' | 'webgpu' = 'cpu'): Promise<Peer> {
+  const modelDir = resolve(modelDirArg); // the symlinks below must not be relative
   const { pipeline, env } = await import('@huggingface/transformers');
   const root = mkdtempSync(join(tmpdir(), 'rmgauge-tjs-'));
   const name = basename(modelDir);

@@ -12,6 +12,7 @@ import { lastUserTurn, type ConversationEncoder } from '../../src/scorers/onnx/e
 import { fmt, measureInterleaved, openBench, workloadFor } from '../onnx-ab.js';
 import { openPeer } from '../onnx-peer.js';
 import { quantiles, type WorkloadItem } from '../onnx-workload.js';
+import { decoderFlops, measureGemmCeiling } from '../gemm-ceiling.js';
 
 const [dir, nArg, devArg] = process.argv.slice(2);
 const n = Number(nArg ?? 400);
@@ -83,6 +84,20 @@ async function main(): Promise<void> {
           (one !== r ? `; a vs a1 ${(one.a.seconds / r.a.seconds).toFixed(2)}x faster` : '') +
           (typeof c1 === 'number' ? `; a vs c1 ${(c1 / r.a.seconds).toFixed(2)}x faster` : ''),
       );
+      // On CPU: the useful fp32 rate against the machine's GEMM ceiling in the same session layout.
+      const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      const flops = decoderFlops(config, r.batches.flat().map((x) => x.ids.length));
+      if (device === 'cpu' && flops) {
+        const sessions = Number(r.details.sessions);
+        const threads = Number(r.details.threads);
+        const ceiling = await measureGemmCeiling({ hidden: Number(config.hidden_size), inner: Number(config.intermediate_size), sessions, threads });
+        const rate = (seconds: number) => (flops.linear + flops.attention) / seconds / 1e9;
+        console.log(
+          `compute: fp32 GEMM ceiling ${ceiling.shape}, ${sessions} sessions of ${threads} threads: ${ceiling.gflops.toFixed(0)} GFLOP/s; ` +
+            `(a) ${rate(r.a.seconds).toFixed(0)} GFLOP/s` +
+            (typeof c1 === 'number' ? `, (c1) ${rate(c1).toFixed(0)}, 2x (c1) = ${((200 * rate(c1)) / ceiling.gflops).toFixed(0)}% of the ceiling` : ''),
+        );
+      }
     } catch (err) {
       console.log(`FAILED: ${(err as Error).message.split('\n')[0]}`);
     }
