@@ -1,7 +1,7 @@
 // The softmax NaN guards of torch.onnx attention: found and removed only where the pattern is
 // exact, scores unchanged on the real fixtures, and every batch the guard-free graph cannot be
 // trusted with (a masked first token, a non-finite logit) run on the graph as exported.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,11 +9,12 @@ import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
 import { attentionMayMaskWholeRows, elideSoftmaxNanGuards } from '../../src/scorers/onnx/nan-guard.js';
 import { payload, readFields, text } from '../../src/scorers/onnx/onnx-proto.js';
 import { SessionPool } from '../../src/scorers/onnx/session-pool.js';
+import { prepareGuardFreeGraph } from '../../src/scorers/onnx/session.js';
 import type { Encoded } from '../../src/scorers/onnx/encode.js';
 import type { NodeSpec } from '../../src/scorers/onnx/onnx-proto.js';
 import { readFileSync } from 'node:fs';
 import { BERT, LLAMA, golden, options, tempDir, toRequest, type LlamaCase } from './helpers.js';
-import { FLOAT, INT64, model, valueInfo } from './onnx-writer.js';
+import { FLOAT, INT64, model, sumOfIdsModel, valueInfo } from './onnx-writer.js';
 
 const llama = golden<LlamaCase>(LLAMA);
 
@@ -117,6 +118,27 @@ describe('elideSoftmaxNanGuards', () => {
 
   it('refuses bytes that are not protobuf', () => {
     expect(() => elideSoftmaxNanGuards(Uint8Array.from([0x0f, 0xff]))).toThrow();
+  });
+});
+
+describe('prepareGuardFreeGraph', () => {
+  it('writes the guard-free graph once for all sessions, to a file that cleanup deletes', () => {
+    const setup = { modelFile: join(LLAMA, 'model.onnx'), device: 'cpu' as const, elideNanGuards: true };
+    const { setup: prepared, cleanup } = prepareGuardFreeGraph(setup);
+    const file = prepared.guardFree!.graph as string;
+    expect(prepared.guardFree!.guards).toBe(2);
+    expect(elideSoftmaxNanGuards(readFileSync(file)).guards).toBe(0); // already without them
+    cleanup();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('writes nothing when there is nothing to remove, or when not asked', () => {
+    const modelFile = join(tempDir(), 'model.onnx');
+    writeFileSync(modelFile, sumOfIdsModel(INT64));
+    const { setup } = prepareGuardFreeGraph({ modelFile, device: 'cpu', elideNanGuards: true });
+    expect(setup.guardFree).toEqual({ graph: null, guards: 0 });
+    const asked = { modelFile, device: 'cpu' as const };
+    expect(prepareGuardFreeGraph(asked).setup).toBe(asked);
   });
 });
 

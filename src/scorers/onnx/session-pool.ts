@@ -6,7 +6,7 @@ import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
 import type { Encoded } from './encode.js';
-import type { Device, GraphInputs, SessionSetup } from './session.js';
+import { prepareGuardFreeGraph, type Device, type GraphInputs, type SessionSetup } from './session.js';
 
 export interface WireError {
   message: string;
@@ -145,7 +145,16 @@ export class SessionPool {
    * (it writes the optimised-graph cache, when asked, and reports a bad model once); the others
    * then load side by side.
    */
-  static async open(setup: SessionSetup, sessions: number, depth = 1): Promise<SessionPool> {
+  static async open(modelSetup: SessionSetup, sessions: number, depth = 1): Promise<SessionPool> {
+    const { setup, cleanup } = prepareGuardFreeGraph(modelSetup);
+    try {
+      return await SessionPool.start(setup, sessions, depth);
+    } finally {
+      cleanup();
+    }
+  }
+
+  private static async start(setup: SessionSetup, sessions: number, depth: number): Promise<SessionPool> {
     const first = await SessionWorker.start(setup);
     const rest = await Promise.allSettled(Array.from({ length: sessions - 1 }, () => SessionWorker.start(setup)));
     const started = [first, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   // The graph as exported, for the batches the guard-free one must not run (see nan-guard.ts);
   // loaded on first need.
   let asExported: Promise<ort.InferenceSession> | undefined;
-  const guarded = () => (asExported ??= createSession({ ...setup, elideNanGuards: false, optimizedGraphFile: undefined }));
+  const guarded = () => (asExported ??= createSession({ ...setup, elideNanGuards: false, guardFree: undefined, optimizedGraphFile: undefined }));
 
   const score = async (rows: Encoded[], pad: number): Promise<{ scores: number[]; guarded: boolean }> => {
     if (!nanGuardsElided) return { scores: await runFeeds(session, graph, buildFeeds(rows, graph, pad)), guarded: false };

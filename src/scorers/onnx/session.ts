@@ -1,10 +1,10 @@
 // The onnxruntime side: creating the session (threads, full graph optimisation, optional cache of
 // the optimised graph, execution provider), checking the graph's inputs and outputs, and running
 // one padded batch.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import type { Encoded } from './encode.js';
@@ -20,6 +20,46 @@ export interface SessionSetup {
   optimizedGraphFile?: string;
   /** Load the graph without its softmax NaN guards (see nan-guard.ts); only for single-file models. */
   elideNanGuards?: boolean;
+  /** That graph, already prepared for several sessions (see prepareGuardFreeGraph). */
+  guardFree?: GuardFreeGraph;
+}
+
+/** The model without its NaN guards: a file or bytes; null when it has none (or does not parse). */
+export interface GuardFreeGraph {
+  graph: string | Uint8Array | null;
+  guards: number;
+}
+
+/** Whether the optimised graph in the cache can be loaded as it is. */
+function cachedGraphUsable(setup: SessionSetup): boolean {
+  const cached = setup.optimizedGraphFile;
+  return !!cached && existsSync(cached) && (!setup.elideNanGuards || existsSync(`${cached}.json`));
+}
+
+function guardFreeGraph(modelFile: string): GuardFreeGraph {
+  try {
+    const { model, guards } = elideSoftmaxNanGuards(readFileSync(modelFile));
+    return { graph: guards ? model : null, guards };
+  } catch {
+    // A file that does not parse is left to onnxruntime, whose error names the problem.
+    return { graph: null, guards: 0 };
+  }
+}
+
+/**
+ * For several sessions of one model: removes the NaN guards once, into a temporary file that every
+ * session loads, rather than each worker reading and rewriting the model (2 transient copies per
+ * session). `cleanup` deletes the file once the sessions have loaded.
+ */
+export function prepareGuardFreeGraph(setup: SessionSetup): { setup: SessionSetup; cleanup: () => void } {
+  const none = { setup, cleanup: () => {} };
+  if (!setup.elideNanGuards || setup.guardFree || cachedGraphUsable(setup)) return none;
+  const { graph, guards } = guardFreeGraph(setup.modelFile);
+  if (!graph) return { setup: { ...setup, guardFree: { graph: null, guards } }, cleanup: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'rmgauge-graph-'));
+  const file = join(dir, basename(setup.modelFile));
+  writeFileSync(file, graph);
+  return { setup: { ...setup, guardFree: { graph: file, guards } }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface OpenedSession {
@@ -66,7 +106,7 @@ export async function createSession(setup: SessionSetup): Promise<ort.InferenceS
 
 export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
   if (!providerAvailable(setup.device)) throw new UserError(`--device ${setup.device}: ${deviceHint(setup.device)}`);
-  const base: ort.InferenceSession.SessionOptions = {
+  const options: ort.InferenceSession.SessionOptions = {
     executionProviders: providers(setup.device),
     intraOpNumThreads: setup.threads ?? availableParallelism(),
     interOpNumThreads: 1,
@@ -74,30 +114,17 @@ export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
     executionMode: 'sequential',
     logSeverityLevel: 3,
   };
-  let source: string | Uint8Array = setup.modelFile;
-  let nanGuardsElided = 0;
-  const options = { ...base };
   const cached = setup.optimizedGraphFile;
-  // The cached graph of an elided model says how many guards it lost in a sidecar file.
-  const sidecar = cached && `${cached}.json`;
-  if (cached && existsSync(cached) && (!setup.elideNanGuards || existsSync(sidecar!))) {
-    source = cached;
+  let source: string | Uint8Array;
+  let nanGuardsElided: number;
+  if (cachedGraphUsable(setup)) {
+    source = cached!;
     options.graphOptimizationLevel = 'disabled';
-    if (setup.elideNanGuards) nanGuardsElided = Number((JSON.parse(readFileSync(sidecar!, 'utf8')) as { nanGuardsElided: number }).nanGuardsElided) || 0;
+    nanGuardsElided = setup.elideNanGuards ? Number((JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as { nanGuardsElided: number }).nanGuardsElided) || 0 : 0;
   } else {
-    if (setup.elideNanGuards) {
-      // A file that does not parse is left to onnxruntime, whose error names the problem.
-      let rewritten: ReturnType<typeof elideSoftmaxNanGuards> | undefined;
-      try {
-        rewritten = elideSoftmaxNanGuards(readFileSync(setup.modelFile));
-      } catch {
-        rewritten = undefined;
-      }
-      if (rewritten?.guards) {
-        source = rewritten.model;
-        nanGuardsElided = rewritten.guards;
-      }
-    }
+    const guardFree = setup.elideNanGuards ? (setup.guardFree ?? guardFreeGraph(setup.modelFile)) : undefined;
+    source = guardFree?.graph ?? setup.modelFile;
+    nanGuardsElided = guardFree?.guards ?? 0;
     if (cached) {
       mkdirSync(dirname(cached), { recursive: true });
       options.optimizedModelFilePath = cached;
@@ -106,7 +133,8 @@ export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
   try {
     // Node's Buffer is a Uint8Array, but onnxruntime-node's type for a model buffer is the base class.
     const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options);
-    if (cached && setup.elideNanGuards && source !== cached) writeFileSync(sidecar!, JSON.stringify({ nanGuardsElided }));
+    // The cached graph of an elided model says how many guards it lost in a sidecar file.
+    if (cached && setup.elideNanGuards && source !== cached) writeFileSync(`${cached}.json`, JSON.stringify({ nanGuardsElided }));
     return { session, nanGuardsElided };
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
