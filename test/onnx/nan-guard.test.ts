@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
+import { onnxFlagValues } from '../../src/scorers/onnx/flags.js';
 import { attentionMayMaskWholeRows, elideSoftmaxNanGuards } from '../../src/scorers/onnx/nan-guard.js';
 import { payload, readFields, text } from '../../src/scorers/onnx/onnx-proto.js';
 import { SessionPool } from '../../src/scorers/onnx/session-pool.js';
@@ -152,6 +153,13 @@ describe('attentionMayMaskWholeRows', () => {
     expect(attentionMayMaskWholeRows({ layer_types: ['full_attention', 'full_attention'] }, 2048)).toBe(false);
     expect(attentionMayMaskWholeRows({ attention_chunk_size: 8192 }, 2048)).toBe(true);
     expect(attentionMayMaskWholeRows({}, 2048)).toBe(false);
+  });
+});
+
+describe('--keep-nan-guards', () => {
+  it('is the scorer option keepNanGuards, off unless given', () => {
+    expect(onnxFlagValues({ 'keep-nan-guards': true })).toEqual({ keepNanGuards: true });
+    expect(onnxFlagValues({})).toEqual({});
   });
 });
 
