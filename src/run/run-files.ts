@@ -65,7 +65,40 @@ export interface LoadedRun {
   records: ItemRecord[];
 }
 
-/** Reads items.jsonl, skipping a torn last line (a run killed mid-write) but nothing else. */
+/**
+ * Compares item keys: whole numbers by value, anything else by UTF-16 code units, so the order is
+ * the same on every machine (no locale).
+ */
+export function compareItemKeys(a: string, b: string): number {
+  const digits = /^\d+$/;
+  if (digits.test(a) && digits.test(b)) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length) return x.length - y.length;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The records in canonical order: suites as they first appear, items by key within a suite.
+ * items.jsonl is written in completion order, which depends on timing; everything computed from
+ * the records (bootstrap resamples, temperature fits, floating-point sums) must not.
+ */
+export function canonicalOrder(records: ItemRecord[]): ItemRecord[] {
+  const bySuite = new Map<string, ItemRecord[]>();
+  for (const r of records) {
+    let group = bySuite.get(r.suite);
+    if (!group) bySuite.set(r.suite, (group = []));
+    group.push(r);
+  }
+  return [...bySuite.values()].flatMap((group) => group.sort((a, b) => compareItemKeys(String(a.key), String(b.key))));
+}
+
+/**
+ * Reads items.jsonl, skipping a torn last line (a run killed mid-write) but nothing else; the
+ * records come back in canonical order.
+ */
 export function readItemRecords(file: string): ItemRecord[] {
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
@@ -82,7 +115,7 @@ export function readItemRecords(file: string): ItemRecord[] {
       throw new DataError(file, i + 1, undefined, 'not valid JSON');
     }
   }
-  return out;
+  return canonicalOrder(out);
 }
 
 export function loadRun(dir: string): LoadedRun {

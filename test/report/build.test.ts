@@ -69,6 +69,19 @@ describe('escaping for the page', () => {
 });
 
 describe('buildReportData', () => {
+  it('gives the same intervals whatever order the run wrote its items in', async () => {
+    const d = tmp();
+    const records = Array.from({ length: 30 }, (_, i) => rec(String(i + 1), (i * 7) % 3 === 0 ? 0 : 1));
+    // items.jsonl is in completion order, which depends on timing: here, reversed and interleaved.
+    const shuffled = [...records].reverse().sort((a, b) => (Number(a.key) % 4) - (Number(b.key) % 4));
+    const a = writeRun(join(d, 'a'), 'a', records);
+    const b = writeRun(join(d, 'b'), 'b', shuffled);
+    const [da, db] = await Promise.all([a, b].map((dir) => buildReportData([dir], { resolveSuite, resamples: 300 })));
+    const cell = (x: typeof da) => x.suites[0].rows.find((r) => r.name === 'score')!.cells[0]!;
+    expect(cell(da).lo).toBeDefined();
+    expect(cell(db)).toEqual(cell(da));
+  });
+
   it('paired deltas against a baseline, by hand', async () => {
     const d = tmp();
     const base = writeRun(join(d, 'base'), 'base', [rec('1', 1), rec('2', 0), rec('3', 0), rec('4', 0)]);
