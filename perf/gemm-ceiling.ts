@@ -38,7 +38,7 @@ const { model, threads, tokens, hidden } = workerData;
     parentPort.postMessage('done');
   });
   parentPort.postMessage('ready');
-})().catch((err) => { throw err; });
+})();
 `;
 
 export interface GemmPool {
@@ -114,4 +114,26 @@ export function decoderFlops(config: Record<string, unknown>, rowLengths: number
   const tokens = rowLengths.reduce((s, n) => s + n, 0);
   const squares = rowLengths.reduce((s, n) => s + n * n, 0);
   return { linear: 2 * layers * perToken * tokens, attention: 2 * layers * 2 * heads * headDim * squares };
+}
+
+/**
+ * What the benchmarks print about compute: the useful fp32 work per token, and the rate each
+ * contender reached (`seconds` for the same rows) as a share of the GEMM ceiling, with what twice
+ * `peer` would need. No lines for architectures decoderFlops does not know.
+ */
+export function computeLines(config: Record<string, unknown>, rowLengths: number[], ceiling: GemmCeiling, seconds: Record<string, number>, peer?: string): string[] {
+  const flops = decoderFlops(config, rowLengths);
+  if (!flops) return [];
+  const tokens = rowLengths.reduce((s, n) => s + n, 0);
+  const total = flops.linear + flops.attention;
+  const perToken = (x: number) => (x / tokens / 1e6).toFixed(2);
+  const rate = (s: number) => total / s / 1e9;
+  const share = (gflops: number) => `${gflops.toFixed(0)} GFLOP/s = ${((100 * gflops) / ceiling.gflops).toFixed(0)}%`;
+  const rates = Object.entries(seconds).map(([name, s]) => `(${name}) ${share(rate(s))}`);
+  if (peer && seconds[peer] !== undefined) rates.push(`2x (${peer}) would take ${share(2 * rate(seconds[peer]))}`);
+  return [
+    `compute: ${perToken(total)} MFLOP/token (linear layers ${perToken(flops.linear)}, attention ${perToken(flops.attention)}); ` +
+      `fp32 GEMM ceiling, ${ceiling.shape} in ${ceiling.sessions} sessions of ${ceiling.threads} threads: ${ceiling.gflops.toFixed(0)} GFLOP/s`,
+    `         ${rates.join(', ')} of the ceiling`,
+  ];
 }

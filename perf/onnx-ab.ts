@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createOnnxScorer } from '../src/scorers/onnx/index.js';
 import { ConversationEncoder, type Encoded } from '../src/scorers/onnx/encode.js';
 import { readLayout } from '../src/scorers/onnx/layout.js';
-import type { Device } from '../src/scorers/onnx/session.js';
+import { prepareGuardFreeGraph, type Device } from '../src/scorers/onnx/session.js';
 import type { FloorMessage } from './onnx-floor-worker.js';
 import type { Scorer } from '../src/types.js';
 import { fitWorkload, requestsOf, syntheticWorkload, type WorkloadItem } from './onnx-workload.js';
@@ -138,16 +138,26 @@ export class Floor {
   static async open(bench: Bench, details: Record<string, unknown>, warmup: Encoded[]): Promise<Floor> {
     const layout = readLayout(bench.dir, process.cwd());
     // The graph the scorer runs: without its softmax NaN guards when it removed them.
-    const setup = { modelFile: layout.modelFile, device: bench.device, threads: details.threads as number, elideNanGuards: Number(details.nanGuardsElided) > 0 };
+    // Rewritten once for all the floor's sessions, as SessionPool does.
+    const { setup, cleanup } = prepareGuardFreeGraph({
+      modelFile: layout.modelFile,
+      device: bench.device,
+      threads: details.threads as number,
+      elideNanGuards: Number(details.nanGuardsElided) > 0,
+    });
     const pad = (details.padTokenId as number | null) ?? 0;
     const counter = new SharedArrayBuffer(4);
-    const workers = await Promise.all(
-      Array.from({ length: details.sessions as number }, () => {
-        const w = new Worker(new URL('./onnx-floor-worker.mjs', import.meta.url), { workerData: { setup, warmup, pad, counter } });
-        return reply<Worker>(w, () => w);
-      }),
-    );
-    return new Floor(workers, new Int32Array(counter));
+    try {
+      const workers = await Promise.all(
+        Array.from({ length: details.sessions as number }, () => {
+          const w = new Worker(new URL('./onnx-floor-worker.mjs', import.meta.url), { workerData: { setup, warmup, pad, counter } });
+          return reply<Worker>(w, () => w);
+        }),
+      );
+      return new Floor(workers, new Int32Array(counter));
+    } finally {
+      cleanup();
+    }
   }
 
   /** Seconds to run these batches, spread over the sessions. */

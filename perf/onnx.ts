@@ -17,7 +17,7 @@ import { lastUserTurn } from '../src/scorers/onnx/encode.js';
 import { quantiles, type WorkloadItem } from './onnx-workload.js';
 import { fmt, measureInterleaved, openBench, workloadFor, type Figures } from './onnx-ab.js';
 import { openPeer } from './onnx-peer.js';
-import { decoderFlops, openGemmPool, type GemmPool } from './gemm-ceiling.js';
+import { computeLines, decoderFlops, openGemmPool } from './gemm-ceiling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const PEER_BATCH = 8;
@@ -97,30 +97,12 @@ export async function benchModel(dir: string, n: number): Promise<void> {
   );
   console.log(`check: transformers.js logits vs rmgauge, first 8 inputs: max |diff| ${maxDiff.toExponential(2)}`);
   if (gemm) {
+    // The ceiling ran interleaved with the contenders, gemmRuns runs per session and slice.
     const gflops = (gemm.flopsPerRun * gemmRuns * gemm.sessions * gemmSlices) / others[2] / 1e9;
-    printCompute(config, batches.flat().map((x) => x.ids.length), { a, b, c1 }, gemm, gflops);
+    const ceiling = { gflops, shape: gemm.shape, sessions: gemm.sessions, threads: gemm.threads };
+    const lengths = batches.flat().map((x) => x.ids.length);
+    for (const line of computeLines(config, lengths, ceiling, { a: a.seconds, b: b.seconds, c1: c1.seconds }, 'c1')) console.log(line);
   }
-}
-
-/**
- * The useful fp32 work per token and the rate each contender reached, against the best rate this
- * machine's onnxruntime reaches on a dense GEMM of the model's MLP shape in the same session layout:
- * what share of the hardware is left, and whether 2x the pipeline is possible at all.
- */
-function printCompute(config: Record<string, unknown>, rowLengths: number[], figures: Record<'a' | 'b' | 'c1', Figures>, gemm: GemmPool, ceiling: number): void {
-  const flops = decoderFlops(config, rowLengths)!;
-  const tokens = rowLengths.reduce((s, n) => s + n, 0);
-  const total = flops.linear + flops.attention;
-  const rate = (f: Figures) => total / f.seconds / 1e9;
-  const pct = (x: number) => `${((100 * x) / ceiling).toFixed(0)}%`;
-  console.log(
-    `compute: ${(total / tokens / 1e6).toFixed(2)} MFLOP/token (linear layers ${(flops.linear / tokens / 1e6).toFixed(2)}, attention ${(flops.attention / tokens / 1e6).toFixed(2)}); ` +
-      `fp32 GEMM ceiling (interleaved), ${gemm.shape} in ${gemm.sessions} sessions of ${gemm.threads} threads: ${ceiling.toFixed(0)} GFLOP/s`,
-  );
-  console.log(
-    `         (a) ${rate(figures.a).toFixed(0)} GFLOP/s = ${pct(rate(figures.a))} of it, (b) ${rate(figures.b).toFixed(0)} = ${pct(rate(figures.b))}, ` +
-      `(c1) ${rate(figures.c1).toFixed(0)} = ${pct(rate(figures.c1))}; 2x (c1) would take ${(2 * rate(figures.c1)).toFixed(0)} GFLOP/s = ${pct(2 * rate(figures.c1))}`,
-  );
 }
 
 export async function runOnnxPerf(): Promise<void> {

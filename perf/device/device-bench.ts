@@ -12,7 +12,7 @@ import { lastUserTurn, type ConversationEncoder } from '../../src/scorers/onnx/e
 import { fmt, measureInterleaved, openBench, workloadFor } from '../onnx-ab.js';
 import { openPeer } from '../onnx-peer.js';
 import { quantiles, type WorkloadItem } from '../onnx-workload.js';
-import { decoderFlops, measureGemmCeiling } from '../gemm-ceiling.js';
+import { computeLines, decoderFlops, measureGemmCeiling } from '../gemm-ceiling.js';
 
 const [dir, nArg, devArg] = process.argv.slice(2);
 const n = Number(nArg ?? 400);
@@ -86,17 +86,11 @@ async function main(): Promise<void> {
       );
       // On CPU: the useful fp32 rate against the machine's GEMM ceiling in the same session layout.
       const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-      const flops = decoderFlops(config, r.batches.flat().map((x) => x.ids.length));
-      if (device === 'cpu' && flops) {
-        const sessions = Number(r.details.sessions);
-        const threads = Number(r.details.threads);
-        const ceiling = await measureGemmCeiling({ hidden: Number(config.hidden_size), inner: Number(config.intermediate_size), sessions, threads });
-        const rate = (seconds: number) => (flops.linear + flops.attention) / seconds / 1e9;
-        console.log(
-          `compute: fp32 GEMM ceiling ${ceiling.shape}, ${sessions} sessions of ${threads} threads: ${ceiling.gflops.toFixed(0)} GFLOP/s; ` +
-            `(a) ${rate(r.a.seconds).toFixed(0)} GFLOP/s` +
-            (typeof c1 === 'number' ? `, (c1) ${rate(c1).toFixed(0)}, 2x (c1) = ${((200 * rate(c1)) / ceiling.gflops).toFixed(0)}% of the ceiling` : ''),
-        );
+      if (device === 'cpu' && decoderFlops(config, [])) {
+        const layout = { sessions: Number(r.details.sessions), threads: Number(r.details.threads) };
+        const ceiling = await measureGemmCeiling({ hidden: Number(config.hidden_size), inner: Number(config.intermediate_size), ...layout });
+        const seconds = { a: r.a.seconds, b: r.b.seconds, ...(typeof c1 === 'number' ? { c1 } : {}) };
+        for (const line of computeLines(config, r.batches.flat().map((x) => x.ids.length), ceiling, seconds, 'c1')) console.log(line);
       }
     } catch (err) {
       console.log(`FAILED: ${(err as Error).message.split('\n')[0]}`);

@@ -1,19 +1,17 @@
 // The softmax NaN guards of torch.onnx attention: found and removed only where the pattern is
 // exact, scores unchanged on the real fixtures, and every batch the guard-free graph cannot be
 // trusted with (a masked first token, a non-finite logit) run on the graph as exported.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOnnxScorer } from '../../src/scorers/onnx/index.js';
 import { onnxFlagValues } from '../../src/scorers/onnx/flags.js';
 import { attentionMayMaskWholeRows, elideSoftmaxNanGuards } from '../../src/scorers/onnx/nan-guard.js';
-import { payload, readFields, text } from '../../src/scorers/onnx/onnx-proto.js';
+import { payload, readFields, text, type NodeSpec } from '../../src/scorers/onnx/onnx-proto.js';
 import { SessionPool } from '../../src/scorers/onnx/session-pool.js';
 import { prepareGuardFreeGraph } from '../../src/scorers/onnx/session.js';
 import type { Encoded } from '../../src/scorers/onnx/encode.js';
-import type { NodeSpec } from '../../src/scorers/onnx/onnx-proto.js';
-import { readFileSync } from 'node:fs';
 import { BERT, LLAMA, golden, options, tempDir, toRequest, type LlamaCase } from './helpers.js';
 import { FLOAT, INT64, model, sumOfIdsModel, valueInfo } from './onnx-writer.js';
 

@@ -63,7 +63,8 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   const layout = readLayout(ref, opts.cwd, opts.variant);
   const files = [layout.modelFile, ...layout.dataFiles];
   const cores = availableParallelism();
-  const sessions = opts.sessions ?? defaultSessions(device, files.reduce((sum, f) => sum + statSync(f).size, 0), cores);
+  const weightsBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  const sessions = opts.sessions ?? defaultSessions(device, weightsBytes, cores);
   const threads = opts.threads ?? Math.max(1, Math.floor(cores / sessions));
   const cache = opts.noCache ? undefined : new ScoreCache(join(opts.cacheDir, 'scores.sqlite'));
   const fingerprint = await fingerprintFiles(files, cache);
@@ -72,7 +73,7 @@ export async function createOnnxScorer(ref: string, spec: string, opts: ScorerOp
   const elideNanGuards =
     !opts.keepNanGuards &&
     layout.dataFiles.length === 0 &&
-    statSync(layout.modelFile).size <= PARALLEL_SESSIONS_MAX_WEIGHTS &&
+    weightsBytes <= PARALLEL_SESSIONS_MAX_WEIGHTS &&
     !attentionMayMaskWholeRows(layout.config, maxLength);
   const optimizedGraphFile = opts.graphCache
     ? join(opts.cacheDir, 'onnx-graphs', `${fingerprint.slice(0, 24)}-${device}-t${threads}${elideNanGuards ? '-ng' : ''}.onnx`)

@@ -67,7 +67,8 @@ export function elideSoftmaxNanGuards(model: Bytes): Elided {
   }
   const anySubgraph = nodes.some((n) => n.hasSubgraph);
 
-  const replaced = new Map<Field, Bytes | null>();
+  const replaced = new Map<Field, Bytes | null>(); // null: dropped
+  let guards = 0;
   for (const where of nodes) {
     if (where.op !== 'Where' || !isDefaultDomain(where.domain) || where.inputs.length !== 3 || where.outputs.length !== 1) continue;
     const [cond, , probs] = where.inputs;
@@ -76,9 +77,9 @@ export function elideSoftmaxNanGuards(model: Bytes): Elided {
     if (!isNan || isNan.op !== 'IsNaN' || !isDefaultDomain(isNan.domain) || isNan.inputs[0] !== probs) continue;
     if (!softmax || softmax.op !== 'Softmax' || !isDefaultDomain(softmax.domain)) continue;
     replaced.set(where.field, encodeNode({ op: 'Identity', inputs: [probs], outputs: where.outputs, name: where.name || undefined }));
+    guards++;
     if (!anySubgraph && uses.get(cond) === 1 && !graphOutputs.has(cond)) replaced.set(isNan.field, null);
   }
-  const guards = [...replaced.values()].filter((b) => b !== null).length;
   if (!guards) return { model, guards: 0 };
 
   const newGraph = concat(

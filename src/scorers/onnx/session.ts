@@ -115,12 +115,15 @@ export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
     logSeverityLevel: 3,
   };
   const cached = setup.optimizedGraphFile;
+  // The cached graph of an elided model says in this file how many guards it lost.
+  const sidecar = cached && setup.elideNanGuards ? `${cached}.json` : undefined;
   let source: string | Uint8Array;
-  let nanGuardsElided: number;
+  let nanGuardsElided = 0;
+  let newSidecar: string | undefined;
   if (cachedGraphUsable(setup)) {
     source = cached!;
     options.graphOptimizationLevel = 'disabled';
-    nanGuardsElided = setup.elideNanGuards ? Number((JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as { nanGuardsElided: number }).nanGuardsElided) || 0 : 0;
+    if (sidecar) nanGuardsElided = Number((JSON.parse(readFileSync(sidecar, 'utf8')) as { nanGuardsElided?: unknown }).nanGuardsElided) || 0;
   } else {
     const guardFree = setup.elideNanGuards ? (setup.guardFree ?? guardFreeGraph(setup.modelFile)) : undefined;
     source = guardFree?.graph ?? setup.modelFile;
@@ -128,13 +131,13 @@ export async function openSession(setup: SessionSetup): Promise<OpenedSession> {
     if (cached) {
       mkdirSync(dirname(cached), { recursive: true });
       options.optimizedModelFilePath = cached;
+      newSidecar = sidecar;
     }
   }
   try {
     // Node's Buffer is a Uint8Array, but onnxruntime-node's type for a model buffer is the base class.
     const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options);
-    // The cached graph of an elided model says how many guards it lost in a sidecar file.
-    if (cached && setup.elideNanGuards && source !== cached) writeFileSync(`${cached}.json`, JSON.stringify({ nanGuardsElided }));
+    if (newSidecar) writeFileSync(newSidecar, JSON.stringify({ nanGuardsElided }));
     return { session, nanGuardsElided };
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
