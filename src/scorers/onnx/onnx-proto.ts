@@ -66,15 +66,16 @@ export const text = (buf: Uint8Array, f: Field): string => new TextDecoder().dec
 
 // --- writing ---
 
+/** Negative numbers as int64 fields carry them: two's complement, ten bytes. */
 function varint(n: number): number[] {
-  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`cannot encode ${n} as a varint`);
+  if (!Number.isSafeInteger(n)) throw new Error(`cannot encode ${n} as a varint`);
   const out: number[] = [];
-  let v = n;
-  while (v >= 128) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
+  let v = BigInt.asUintN(64, BigInt(n));
+  while (v >= 128n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
   }
-  out.push(v);
+  out.push(Number(v));
   return out;
 }
 
