@@ -59,11 +59,9 @@ class SessionWorker {
       if (!p) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) worker.unref();
-      if (msg.type === 'scores') {
-        if (msg.guarded) this.guardedBatches++;
-        p.resolve(msg.scores);
-      }
-      else p.reject(revive(msg.error));
+      if (msg.type === 'error') return p.reject(revive(msg.error));
+      if (msg.guarded) this.guardedBatches++;
+      p.resolve(msg.scores);
     });
     const fail = (err: Error) => {
       if (this.closing) return;

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import type { Encoded } from './encode.js';
-import { buildFeeds, createSession, finiteScores, inspectGraph, openSession, runFeeds, runLogits, type SessionSetup } from './session.js';
+import { buildFeeds, createSession, finiteScores, inspectGraph, openSession, runLogits, type SessionSetup } from './session.js';
 import type { RunRequest, WorkerReply, WireError } from './session-pool.js';
 
 function wire(err: unknown): WireError {
@@ -31,12 +31,13 @@ async function main(): Promise<void> {
   const guarded = () => (asExported ??= createSession({ ...setup, elideNanGuards: false, guardFree: undefined, optimizedGraphFile: undefined }));
 
   const score = async (rows: Encoded[], pad: number): Promise<{ scores: number[]; guarded: boolean }> => {
-    if (!nanGuardsElided) return { scores: await runFeeds(session, graph, buildFeeds(rows, graph, pad)), guarded: false };
+    const logitsOn = (s: ort.InferenceSession) => runLogits(s, graph, buildFeeds(rows, graph, pad));
+    if (!nanGuardsElided) return { scores: finiteScores(await logitsOn(session)), guarded: false };
     if (!rows.some((r) => r.maskedPrefix > 0)) {
-      const scores = await runLogits(session, graph, buildFeeds(rows, graph, pad));
+      const scores = await logitsOn(session);
       if (scores.every(Number.isFinite)) return { scores, guarded: false };
     }
-    return { scores: finiteScores(await runLogits(await guarded(), graph, buildFeeds(rows, graph, pad))), guarded: true };
+    return { scores: finiteScores(await logitsOn(await guarded())), guarded: true };
   };
 
   // One message at a time, in order: a close never overtakes a run.

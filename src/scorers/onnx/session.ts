@@ -251,11 +251,6 @@ export function finiteScores(scores: number[]): number[] {
   return scores;
 }
 
-/** Runs the graph on prepared feeds; returns the first logit of every row, all finite. */
-export async function runFeeds(session: ort.InferenceSession, graph: GraphInputs, t: BatchTensors): Promise<number[]> {
-  return finiteScores(await runLogits(session, graph, t));
-}
-
 /** IEEE 754 half (as its 16 raw bits) to a number; for fp16 graphs on runtimes without Float16Array. */
 export function halfToFloat(bits: number): number {
   const s = bits & 0x8000 ? -1 : 1;
